@@ -1,0 +1,186 @@
+package scout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Source fetches the current listings for one watch from one place.
+//
+// Implementations live in scout/<kind> packages, take their *http.Client and
+// base URL in a constructor, and must never panic on bad input: a malformed
+// response is an error naming the source, and nothing is stored.
+type Source interface {
+	// Fetch returns what the source offers for q now. An error means the source
+	// failed; warnings in the result mean it answered with caveats.
+	Fetch(ctx context.Context, q Query) (FetchResult, error)
+}
+
+// Query is what a source is asked for: the watch's search, translated into
+// source terms by the source itself.
+type Query struct {
+	Watch      string      // watch name, for logs and errors
+	Spec       SourceSpec  // the spec this fetch is for ("feed:https://…" → Kind feed, Arg URL)
+	Terms      string      // the watch's query text as typed ("oak table" -broken)
+	Include    []string    // parsed required words and phrases
+	Exclude    []string    // words that must not appear
+	MinCents   *int64      // price range in Currency, nil when open
+	MaxCents   *int64      //
+	Currency   string      //
+	Conditions []Condition // empty = any
+	HasCoords  bool
+	Lat, Lng   float64
+	PostalCode string
+	RadiusMi   float64 // 0 = anywhere
+	MaxPages   int     // paging cap for sources that page; 0 = source default
+	// State is what the source stored after its previous fetch for this watch
+	// (ETag, Last-Modified, cursors). Sources return the new state in the result.
+	State SourceState
+}
+
+// SourceState is opaque per-(watch, source) memory kept between polls.
+type SourceState struct {
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// FetchResult is one source's answer.
+type FetchResult struct {
+	Listings []Listing
+	// Warnings are problems the source reported while still answering
+	// (eBay's 200 + warnings[]); they are shown in the run's errors but do not
+	// make the source failed.
+	Warnings []string
+	// NotModified is true when a conditional request said nothing changed.
+	NotModified bool
+	// Complete is true when Listings is everything the source currently offers
+	// for the query (no page cap hit), so absent listings may be counted as gone.
+	Complete bool
+	State    SourceState
+}
+
+// QuotaError marks a source that must not be called again until RetryAt.
+type QuotaError struct {
+	Source  string
+	RetryAt time.Time
+	Reason  string
+}
+
+func (e *QuotaError) Error() string {
+	return fmt.Sprintf("%s: %s; not calling it again until %s", e.Source, e.Reason, e.RetryAt.UTC().Format(time.RFC3339))
+}
+
+// ErrLegalMode is returned when a source spec is forbidden by the legal mode.
+var ErrLegalMode = errors.New("source not allowed in this legal mode")
+
+// LegalMode says which kinds of source a user has chosen to use.
+type LegalMode string
+
+// Legal modes, from strictest to most permissive.
+const (
+	LegalAPIOnly LegalMode = "api_only"
+	LegalGuided  LegalMode = "guided"
+	LegalOff     LegalMode = "off"
+)
+
+// LegalModes lists the modes in order.
+var LegalModes = []LegalMode{LegalAPIOnly, LegalGuided, LegalOff}
+
+// Source kinds a watch may name.
+const (
+	KindEbay       = "ebay"
+	KindFeed       = "feed"
+	KindCraigslist = "craigslist"
+	KindFile       = "file"
+	KindDemo       = "demo"
+	KindManual     = "manual" // listings a user entered by hand (guided mode)
+)
+
+// SourceSpec is a parsed source string: "ebay", "ebay:1234,5678",
+// "feed:https://…", "craigslist:sfbay", "file:/path", "demo".
+type SourceSpec struct {
+	Kind string
+	Arg  string
+}
+
+func (s SourceSpec) String() string {
+	if s.Arg == "" {
+		return s.Kind
+	}
+	return s.Kind + ":" + s.Arg
+}
+
+// ParseSourceSpec checks a source string's shape. It does not touch the
+// network or the file system.
+func ParseSourceSpec(raw string) (SourceSpec, error) {
+	raw = strings.TrimSpace(raw)
+	kind, arg, _ := strings.Cut(raw, ":")
+	spec := SourceSpec{Kind: strings.ToLower(kind), Arg: strings.TrimSpace(arg)}
+	switch spec.Kind {
+	case KindEbay:
+		for _, id := range strings.Split(spec.Arg, ",") {
+			if spec.Arg == "" {
+				break
+			}
+			if id == "" || strings.Trim(id, "0123456789") != "" || len(id) > 12 {
+				return SourceSpec{}, fmt.Errorf("source %q: eBay category ids are comma-separated numbers, e.g. ebay:38208", raw)
+			}
+		}
+	case KindFeed:
+		if !strings.HasPrefix(spec.Arg, "http://") && !strings.HasPrefix(spec.Arg, "https://") {
+			return SourceSpec{}, fmt.Errorf("source %q: feed needs an http(s) URL, e.g. feed:https://example.com/deals.rss", raw)
+		}
+		if len(spec.Arg) > 2048 {
+			return SourceSpec{}, fmt.Errorf("source %q: feed URL is longer than 2048 characters", raw[:40]+"…")
+		}
+	case KindCraigslist:
+		if spec.Arg == "" || strings.Trim(strings.ToLower(spec.Arg), "abcdefghijklmnopqrstuvwxyz0123456789") != "" || len(spec.Arg) > 40 {
+			return SourceSpec{}, fmt.Errorf("source %q: craigslist needs a site name, e.g. craigslist:sfbay", raw)
+		}
+		spec.Arg = strings.ToLower(spec.Arg)
+	case KindFile:
+		if spec.Arg == "" {
+			return SourceSpec{}, fmt.Errorf("source %q: file needs a path, e.g. file:/srv/listings.jsonl", raw)
+		}
+	case KindDemo, KindManual:
+		if spec.Arg != "" {
+			return SourceSpec{}, fmt.Errorf("source %q: %s takes no argument", raw, spec.Kind)
+		}
+	default:
+		return SourceSpec{}, fmt.Errorf("source %q: unknown kind %q; use ebay, feed:URL, craigslist:SITE, file:PATH or demo", raw, kind)
+	}
+	return spec, nil
+}
+
+// MinLegalMode is the least permissive legal mode that allows the source kind.
+func (s SourceSpec) MinLegalMode() LegalMode {
+	switch s.Kind {
+	case KindCraigslist:
+		return LegalOff
+	case KindManual:
+		return LegalGuided
+	}
+	return LegalAPIOnly
+}
+
+// AllowedIn returns nil when mode permits the source, else an error that says
+// which mode would.
+func (s SourceSpec) AllowedIn(mode LegalMode) error {
+	need := s.MinLegalMode()
+	if legalRank(mode) >= legalRank(need) {
+		return nil
+	}
+	return fmt.Errorf("%w: source %q needs DEALSCOUT_LEGAL_MODE=%s (it is %s)", ErrLegalMode, s.String(), need, mode)
+}
+
+func legalRank(m LegalMode) int {
+	for i, x := range LegalModes {
+		if x == m {
+			return i
+		}
+	}
+	return -1
+}
