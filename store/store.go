@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrNotFound is returned when a named row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a unique name is already taken.
+var ErrConflict = errors.New("already exists")
+
+// Store is dealscout's database.
+type Store struct {
+	path string
+	db   *sql.DB // writes: one connection, immediate transactions
+	rdb  *sql.DB // reads: query_only connections
+	now  func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	Now func() time.Time // clock; default time.Now
+}
+
+// Open opens (creating with mode 0600 if needed) the database at path. It does
+// not migrate: call Migrate or CheckSchema.
+func Open(ctx context.Context, path string, o Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: database path is empty; set --db or DEALSCOUT_DB")
+	}
+	if err := createFile(path); err != nil {
+		return nil, err
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	db, err := sql.Open("sqlite", base+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// One writer connection: SQLite serialises writers anyway, and a single
+	// connection keeps this process's own writes from contending.
+	db.SetMaxOpenConns(1)
+	rdb, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(4)
+	s := &Store{path: path, db: db, rdb: rdb, now: o.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, friendly(err))
+	}
+	return s, nil
+}
+
+// createFile makes sure the file exists with mode 0600 before SQLite opens it,
+// because SQLite would create it with the umask's mode, and its -wal and -shm
+// files copy the main file's permissions.
+func createFile(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("store: database directory %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600) // #nosec G304 -- the user's own database path
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.db.Close(), s.rdb.Close())
+}
+
+// Now is the store's clock, in UTC.
+func (s *Store) Now() time.Time { return s.now().UTC() }
+
+// write runs fn in one immediate (write-locked) transaction, retrying the
+// whole transaction when SQLite still reports BUSY after busy_timeout. This is
+// the one place writes are retried.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.tryWrite(ctx, fn)
+		if !IsBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(50*(attempt+1)) * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) tryWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read-only transaction on the read pool: one consistent
+// snapshot, never the write lock.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(tx)
+}
+
+// IsBusy reports whether err is SQLITE_BUSY or one of its extended codes
+// (BUSY_SNAPSHOT is 517: 517 & 0xff == 5).
+func IsBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// friendly turns SQLite's "file is not a database" into advice.
+func friendly(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB {
+		return fmt.Errorf("the file is not a SQLite database (is --db pointing at the right file?): %w", err)
+	}
+	return err
+}
+
+// Times are stored as fixed-width UTC text so they sort as they compare.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func nullTS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
+func parseTS(s sql.NullString) time.Time {
+	if !s.Valid || s.String == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeFormat, s.String)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s.String)
+	}
+	return t.UTC()
+}

@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+const watchColumns = `id, name, query, exclude, sources, min_price_cents, max_price_cents, currency, conditions,
+	zip, lat, lng, radius_mi, min_score, notify, every_seconds, digest, quiet, paused, settings, backfilled,
+	last_polled_at, created_at, updated_at`
+
+// CreateWatch stores a new, already validated watch. ErrConflict when the name is taken.
+func (s *Store) CreateWatch(ctx context.Context, w *scout.Watch) error {
+	now := s.Now()
+	args, err := watchArgs(w)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO watches (name, query, exclude, sources, min_price_cents, max_price_cents,
+			currency, conditions, zip, lat, lng, radius_mi, min_score, notify, every_seconds, digest, quiet, paused, settings,
+			created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			append(args, ts(now), ts(now))...)
+		if isUnique(err) {
+			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("store: create watch %q: %w", w.Name, err)
+		}
+		w.ID, _ = res.LastInsertId()
+		w.CreatedAt, w.UpdatedAt = now, now
+		return nil
+	})
+}
+
+// UpdateWatch saves every user-editable field of w (found by ID).
+func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
+	now := s.Now()
+	args, err := watchArgs(w)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE watches SET name=?, query=?, exclude=?, sources=?, min_price_cents=?,
+			max_price_cents=?, currency=?, conditions=?, zip=?, lat=?, lng=?, radius_mi=?, min_score=?, notify=?,
+			every_seconds=?, digest=?, quiet=?, paused=?, settings=?, updated_at=? WHERE id=?`,
+			append(args, ts(now), w.ID)...)
+		if isUnique(err) {
+			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update watch %q: %w", w.Name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("watch %q: %w", w.Name, ErrNotFound)
+		}
+		w.UpdatedAt = now
+		return nil
+	})
+}
+
+// Watch returns the watch with this name.
+func (s *Store) Watch(ctx context.Context, name string) (scout.Watch, error) {
+	var w scout.Watch
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		w, err = scanWatch(tx.QueryRowContext(ctx, `SELECT `+watchColumns+` FROM watches WHERE name = ?`, name))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, fmt.Errorf("watch %q: %w (see `dealscout watch list`)", name, ErrNotFound)
+	}
+	if err != nil {
+		return w, fmt.Errorf("store: watch %q: %w", name, err)
+	}
+	return w, nil
+}
+
+// Watches lists every watch by name.
+func (s *Store) Watches(ctx context.Context) ([]scout.Watch, error) {
+	var out []scout.Watch
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+watchColumns+` FROM watches ORDER BY name`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			w, err := scanWatch(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, w)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list watches: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteWatch removes a watch and its deals (listings stay: other watches and comps use them).
+func (s *Store) DeleteWatch(ctx context.Context, name string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM watches WHERE name = ?`, name)
+		if err != nil {
+			return fmt.Errorf("store: delete watch %q: %w", name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("watch %q: %w", name, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// SetWatchPaused pauses or resumes a watch.
+func (s *Store) SetWatchPaused(ctx context.Context, name string, paused bool) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE watches SET paused = ?, updated_at = ? WHERE name = ?`, paused, ts(s.Now()), name)
+		if err != nil {
+			return fmt.Errorf("store: pause watch %q: %w", name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("watch %q: %w", name, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// MarkWatchPolled records a finished poll of the watch; backfilled becomes
+// true once any poll has stored what the sources offered.
+func (s *Store) MarkWatchPolled(ctx context.Context, id int64, at time.Time, backfilled bool) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE watches SET last_polled_at = ?, backfilled = backfilled OR ? WHERE id = ?`, ts(at), backfilled, id)
+		if err != nil {
+			return fmt.Errorf("store: mark watch polled: %w", err)
+		}
+		return nil
+	})
+}
+
+func watchArgs(w *scout.Watch) ([]any, error) {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v) // slices and maps of plain values cannot fail
+		return string(b)
+	}
+	var lat, lng any
+	if w.HasCoords {
+		lat, lng = w.Lat, w.Lng
+	}
+	conds := make([]string, len(w.Conditions))
+	for i, c := range w.Conditions {
+		conds[i] = string(c)
+	}
+	return []any{w.Name, w.Query, enc(nonNil(w.Exclude)), enc(nonNil(w.Sources)), w.MinPriceCents, w.MaxPriceCents,
+		w.Currency, enc(conds), w.ZIP, lat, lng, w.RadiusMi, w.MinScore, enc(nonNil(w.Notify)),
+		int64(w.Every / time.Second), w.Digest, w.Quiet, w.Paused, enc(w.Settings)}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanWatch(r rowScanner) (scout.Watch, error) {
+	var (
+		w                                         scout.Watch
+		exclude, sources, conds, notify, settings string
+		minP, maxP                                sql.NullInt64
+		lat, lng                                  sql.NullFloat64
+		every                                     int64
+		lastPolled, created, updated              sql.NullString
+	)
+	err := r.Scan(&w.ID, &w.Name, &w.Query, &exclude, &sources, &minP, &maxP, &w.Currency, &conds, &w.ZIP, &lat, &lng,
+		&w.RadiusMi, &w.MinScore, &notify, &every, &w.Digest, &w.Quiet, &w.Paused, &settings, &w.Backfilled,
+		&lastPolled, &created, &updated)
+	if err != nil {
+		return w, err
+	}
+	var cs []string
+	w.Settings = scout.DefaultSettings()
+	if err := errors.Join(json.Unmarshal([]byte(exclude), &w.Exclude), json.Unmarshal([]byte(sources), &w.Sources),
+		json.Unmarshal([]byte(conds), &cs), json.Unmarshal([]byte(notify), &w.Notify),
+		json.Unmarshal([]byte(settings), &w.Settings)); err != nil {
+		return w, fmt.Errorf("watch %q has corrupt stored fields: %w", w.Name, err)
+	}
+	for _, c := range cs {
+		w.Conditions = append(w.Conditions, scout.Condition(c))
+	}
+	if minP.Valid {
+		w.MinPriceCents = &minP.Int64
+	}
+	if maxP.Valid {
+		w.MaxPriceCents = &maxP.Int64
+	}
+	if lat.Valid && lng.Valid {
+		w.HasCoords, w.Lat, w.Lng = true, lat.Float64, lng.Float64
+	}
+	w.Every = time.Duration(every) * time.Second
+	w.LastPolledAt, w.CreatedAt, w.UpdatedAt = parseTS(lastPolled), parseTS(created), parseTS(updated)
+	return w, nil
+}
+
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
