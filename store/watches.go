@@ -216,3 +216,37 @@ func scanWatch(r rowScanner) (scout.Watch, error) {
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+// ImportWatches creates or updates (by name) every watch in one transaction,
+// so a failure leaves the stored watches as they were.
+func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, updated int, err error) {
+	now := s.Now()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		created, updated = 0, 0
+		for i := range ws {
+			args, err := watchArgs(&ws[i])
+			if err != nil {
+				return err
+			}
+			var id int64
+			err = tx.QueryRowContext(ctx, `SELECT id FROM watches WHERE name = ?`, ws[i].Name).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				_, err = tx.ExecContext(ctx, `INSERT INTO watches (name, query, exclude, sources, min_price_cents, max_price_cents,
+					currency, conditions, zip, lat, lng, radius_mi, min_score, notify, every_seconds, digest, quiet, paused, settings,
+					created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append(args, ts(now), ts(now))...)
+				created++
+			case err == nil:
+				_, err = tx.ExecContext(ctx, `UPDATE watches SET name=?, query=?, exclude=?, sources=?, min_price_cents=?,
+					max_price_cents=?, currency=?, conditions=?, zip=?, lat=?, lng=?, radius_mi=?, min_score=?, notify=?,
+					every_seconds=?, digest=?, quiet=?, paused=?, settings=?, updated_at=? WHERE id=?`, append(args, ts(now), id)...)
+				updated++
+			}
+			if err != nil {
+				return fmt.Errorf("store: import watch %q: %w", ws[i].Name, err)
+			}
+		}
+		return nil
+	})
+	return created, updated, err
+}

@@ -1,0 +1,74 @@
+package scout
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// BenchmarkScoreDeal scores one listing with a market value and a watch limit,
+// the poll pipeline's common case.
+func BenchmarkScoreDeal(b *testing.B) {
+	in := couchInput()
+	in.Market = highMarket(20000)
+	in.Watch.MaxPriceCents = centsPtr(25000)
+	in.Listing.Description = "Grey three-seat couch from a smoke-free home, pick up only."
+	b.ReportAllocs()
+	for b.Loop() {
+		ScoreDeal(in, nil)
+	}
+}
+
+// BenchmarkComputeMarket estimates a market from 500 comps spread over the
+// window, some likely sold and some mismatched.
+func BenchmarkComputeMarket(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	comps := make([]Comp, 500)
+	for i := range comps {
+		posted := now.Add(-time.Duration(rng.Int64N(int64(40 * 24 * time.Hour))))
+		c := Comp{Key: fmt.Sprint(i), PriceCents: int64(rng.NormFloat64()*3000) + 20000, Currency: "USD",
+			Condition: Conditions[rng.IntN(len(Conditions))], Title: "Oak dining table with chairs",
+			PostedAt: posted, SeenAt: posted.Add(time.Duration(rng.Int64N(int64(96 * time.Hour))))}
+		if rng.IntN(4) == 0 {
+			gone := c.SeenAt
+			c.GoneAt = &gone
+		}
+		if rng.IntN(20) == 0 {
+			c.Title = "WTB oak table"
+		}
+		comps[i] = c
+	}
+	o := CompsOptions{Now: now}
+	b.ReportAllocs()
+	for b.Loop() {
+		ComputeMarket(CondGood, comps, o)
+	}
+}
+
+// BenchmarkFilterListing runs the poll pipeline's filter on one listing.
+func BenchmarkFilterListing(b *testing.B) {
+	w := NewWatch("couches")
+	w.Query, w.Exclude = `"grey couch" -sleeper`, []string{"broken"}
+	w.MaxPriceCents, w.HasCoords, w.Lat, w.Lng, w.RadiusMi = centsPtr(30000), true, 37.7749, -122.4194, 25
+	terms := ParseQuery(w.Query, w.Exclude)
+	l := Listing{Title: "Grey couch, three seats", Description: "From a smoke-free home. Pick up only.",
+		PriceCents: 15000, PriceKnown: true, Currency: "USD", Condition: CondGood, HasCoords: true, Lat: 37.8, Lng: -122.27}
+	b.ReportAllocs()
+	for b.Loop() {
+		FilterListing(&w, terms, l)
+	}
+}
+
+// BenchmarkNormalize normalises one listing with a ZIP to look up.
+func BenchmarkNormalize(b *testing.B) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	l := Listing{Title: "  Grey couch  - FREE ", Description: "Curb alert, smoke-free home.", Currency: "usd",
+		Condition: "Used - Good", PostedAt: now.Add(-time.Hour), PostalCode: "94105", ShippingCents: -1,
+		Images: []string{"https://x/1.jpg"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		Normalize(l, now)
+	}
+}

@@ -1,0 +1,475 @@
+package scout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+)
+
+// PollStore is what the poll pipeline needs from the database. Every method
+// is short; none is called while a source is being fetched.
+type PollStore interface {
+	SourceStates(ctx context.Context, watchID int64) (map[string]SourceStatus, error)
+	KnownListings(ctx context.Context, watchID int64, ls []Listing) (map[string]Known, error)
+	Comps(ctx context.Context, watchID int64, since time.Time) ([]Comp, error)
+	FindDuplicate(ctx context.Context, l Listing) (int64, bool, error)
+	ApplyFetch(ctx context.Context, b FetchBatch) (FetchCounts, error)
+	RecordSourceFailure(ctx context.Context, f SourceFailure) (streak int, alerted bool, err error)
+	EnqueueAlerts(ctx context.Context, watchID int64, spec string, alerts []OutboxAlert, failingAlerted bool) error
+	MarkWatchPolled(ctx context.Context, id int64, at time.Time, backfilled bool) error
+}
+
+// SourceStatus is a source's memory and health for one watch.
+type SourceStatus struct {
+	State          SourceState
+	NextCheckAt    time.Time
+	FailureStreak  int
+	FailingAlerted bool
+}
+
+// SourceFailure is one failed fetch.
+type SourceFailure struct {
+	WatchID int64
+	Spec    string
+	Error   string
+	At      time.Time
+	RetryAt time.Time // zero = next poll
+}
+
+// Known is what the store already has for a fetched listing.
+type Known struct {
+	ListingID    int64
+	PriceCents   int64
+	Currency     string
+	DuplicateOf  *int64
+	HasDeal      bool  // already matched to this watch
+	AlertedCents int64 // price when last alerted for this watch; 0 = never
+}
+
+// FetchItem is one matched listing ready to store.
+type FetchItem struct {
+	Listing       Listing
+	Score         Score
+	DistanceMi    *float64
+	PriceChanged  bool // the price differs from the stored one: add history
+	PriceDrop     bool
+	DuplicateOf   *int64
+	DigestPending bool
+	AlertedCents  int64 // set when an instant alert is queued
+	Alerts        []OutboxAlert
+}
+
+// OutboxAlert is one alert row to write with the deal that causes it.
+type OutboxAlert struct {
+	DedupeKey string
+	Channel   string
+	Reason    string
+	NotBefore time.Time
+	Payload   []byte
+}
+
+// FetchBatch is everything one successful fetch writes, in one transaction.
+type FetchBatch struct {
+	Watch     *Watch
+	Spec      string
+	Items     []FetchItem // matched listings
+	Unmatched []Listing   // fetched but filtered out: stored for comps and gone tracking only
+	Complete  bool        // listings absent from this fetch count towards gone
+	GoneAfter int
+	State     SourceState
+	Recovered []OutboxAlert // "source recovered" alerts, when it had been alerted as failing
+	Now       time.Time
+}
+
+// FetchCounts is what ApplyFetch did.
+type FetchCounts struct {
+	New, Updated, PriceDrops, Gone, AlertsQueued int
+}
+
+// RenderInput is what an alert payload is built from.
+type RenderInput struct {
+	Kind     string // "deal", "source_failing", "source_recovered"
+	Watch    *Watch
+	Item     *FetchItem
+	Reason   string
+	OldCents int64
+	Spec     string
+	Text     string
+	Now      time.Time
+}
+
+// Poller runs the poll pipeline (DESIGN.md §5).
+type Poller struct {
+	Store       PollStore
+	Sources     map[string]Source // by kind
+	Now         func() time.Time
+	Log         *slog.Logger
+	Loc         *time.Location
+	Concurrency int           // sources fetched at once; default 4
+	SourceWait  time.Duration // longest one source may take; default 2m
+	Weights     Weights
+	Comps       CompsOptions
+	GoneAfter   int
+	FailAlertAt int // failure streak that sends one "source is failing" alert; 0 = never
+	// Render builds an alert's stored payload (a notify.Message as JSON).
+	Render        func(RenderInput) ([]byte, error)
+	AlertBackfill bool // alert on the first poll of a watch too
+	DryRun        bool // fetch, match and score, but write nothing
+	// Progress, when set, is told before each watch is polled.
+	Progress func(done, total int, watch string)
+}
+
+// Run polls the given watches and returns the run's report.
+func (p *Poller) Run(ctx context.Context, watches []Watch) RunReport {
+	rep := RunReport{StartedAt: p.Now().UTC(), Status: StatusOK, Watches: []WatchReport{}}
+	for i := range watches {
+		if ctx.Err() != nil {
+			rep.Status = StatusFailed
+			rep.Errors = append(rep.Errors, "poll cancelled: "+ctx.Err().Error())
+			break
+		}
+		if p.Progress != nil {
+			p.Progress(i, len(watches), watches[i].Name)
+		}
+		wr := p.pollWatch(ctx, &watches[i])
+		if wr.failed > 0 && rep.Status == StatusOK {
+			rep.Status = StatusPartial
+		}
+		rep.Watches = append(rep.Watches, wr)
+	}
+	if len(watches) > 0 && allFailed(rep.Watches) {
+		rep.Status = StatusFailed
+	}
+	rep.FinishedAt = p.Now().UTC()
+	return rep
+}
+
+func allFailed(ws []WatchReport) bool {
+	for _, w := range ws {
+		if w.failed == 0 || w.failed < w.sources {
+			return false
+		}
+	}
+	return true
+}
+
+type fetched struct {
+	spec   SourceSpec
+	res    FetchResult
+	err    error
+	status SourceStatus
+	skip   string
+}
+
+func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
+	wr := WatchReport{Watch: w.Name, Errors: []string{}, sources: len(w.Sources)}
+	log := p.Log.With("watch", w.Name)
+	states, err := p.Store.SourceStates(ctx, w.ID)
+	if err != nil {
+		wr.Errors = append(wr.Errors, err.Error())
+		wr.failed = wr.sources
+		return wr
+	}
+	now := p.Now().UTC()
+	results := p.fetchAll(ctx, w, states, now)
+	terms := ParseQuery(w.Query, w.Exclude)
+	comps, err := p.Store.Comps(ctx, w.ID, now.Add(-p.compsWindow()))
+	if err != nil {
+		log.Warn("comps unavailable; scoring without market values", "error", err)
+	}
+	anyOK := false
+	for _, f := range results {
+		switch {
+		case f.skip != "":
+			wr.Errors = append(wr.Errors, f.skip)
+		case f.err != nil:
+			wr.failed++
+			wr.Errors = append(wr.Errors, f.err.Error())
+			log.Warn("source failed", "source", f.spec.String(), "error", f.err)
+			p.recordFailure(ctx, w, f, now, &wr)
+		default:
+			anyOK = true
+			for _, warn := range f.res.Warnings {
+				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec, warn))
+			}
+			if err := p.ingest(ctx, w, f, terms, comps, now, &wr); err != nil {
+				wr.failed++
+				wr.Errors = append(wr.Errors, err.Error())
+				log.Error("storing listings failed", "source", f.spec.String(), "error", err)
+			}
+		}
+	}
+	if !p.DryRun {
+		if err := p.Store.MarkWatchPolled(ctx, w.ID, now, anyOK); err != nil {
+			wr.Errors = append(wr.Errors, err.Error())
+		}
+	}
+	return wr
+}
+
+func (p *Poller) compsWindow() time.Duration {
+	if p.Comps.Window > 0 {
+		return p.Comps.Window
+	}
+	return DefaultCompsWindow
+}
+
+// fetchAll fetches every source of the watch at once, bounded by Concurrency.
+func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]SourceStatus, now time.Time) []fetched {
+	out := make([]fetched, len(w.Sources))
+	n := p.Concurrency
+	if n < 1 {
+		n = 4
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, raw := range w.Sources {
+		spec, err := ParseSourceSpec(raw)
+		out[i].spec = spec
+		if err != nil {
+			out[i].err = err
+			continue
+		}
+		st := states[spec.String()]
+		out[i].status = st
+		if !st.NextCheckAt.IsZero() && now.Before(st.NextCheckAt) {
+			out[i].skip = fmt.Sprintf("%s: skipped until %s (%s)", spec, st.NextCheckAt.Format(time.RFC3339), "quota or back-off")
+			continue
+		}
+		src, ok := p.Sources[spec.Kind]
+		if !ok {
+			out[i].err = fmt.Errorf("%s: this source is not available (check DEALSCOUT_LEGAL_MODE and its credentials)", spec)
+			continue
+		}
+		wg.Add(1)
+		go func(i int, src Source, spec SourceSpec, st SourceStatus) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			wait := p.SourceWait
+			if wait <= 0 {
+				wait = 2 * time.Minute
+			}
+			fctx, cancel := context.WithTimeout(ctx, wait)
+			defer cancel()
+			q := buildQuery(w, spec, st.State)
+			res, err := safeFetch(fctx, src, q)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", spec, err)
+			}
+			out[i].res, out[i].err = res, err
+		}(i, src, spec, st)
+	}
+	wg.Wait()
+	return out
+}
+
+// safeFetch turns a panicking source into an error: one broken source must
+// never take the poll down.
+func safeFetch(ctx context.Context, src Source, q Query) (res FetchResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("source crashed: %v", r)
+		}
+	}()
+	return src.Fetch(ctx, q)
+}
+
+func buildQuery(w *Watch, spec SourceSpec, st SourceState) Query {
+	t := ParseQuery(w.Query, w.Exclude)
+	return Query{Watch: w.Name, Spec: spec, Terms: w.Query, Include: t.Include, Exclude: t.Exclude,
+		MinCents: w.MinPriceCents, MaxCents: w.MaxPriceCents, Currency: w.Currency, Conditions: w.Conditions,
+		HasCoords: w.HasCoords, Lat: w.Lat, Lng: w.Lng, PostalCode: w.ZIP, RadiusMi: w.RadiusMi, State: st}
+}
+
+func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now time.Time, wr *WatchReport) {
+	if p.DryRun {
+		return
+	}
+	var qe *QuotaError
+	retryAt := time.Time{}
+	if errors.As(f.err, &qe) {
+		retryAt = qe.RetryAt
+	}
+	streak, alerted, err := p.Store.RecordSourceFailure(ctx, SourceFailure{WatchID: w.ID, Spec: f.spec.String(), Error: f.err.Error(), At: now, RetryAt: retryAt})
+	if err != nil {
+		wr.Errors = append(wr.Errors, err.Error())
+		return
+	}
+	if p.FailAlertAt <= 0 || streak < p.FailAlertAt || alerted {
+		return
+	}
+	text := fmt.Sprintf("Source %s of watch %q has failed %d polls in a row. Last error: %s", f.spec, w.Name, streak, f.err)
+	alerts := p.systemAlerts(w, "source_failing", f.spec.String(), text, now)
+	if err := p.Store.EnqueueAlerts(ctx, w.ID, f.spec.String(), alerts, true); err != nil {
+		wr.Errors = append(wr.Errors, err.Error())
+		return
+	}
+	wr.AlertsQueued += len(alerts)
+}
+
+func (p *Poller) systemAlerts(w *Watch, kind, spec, text string, now time.Time) []OutboxAlert {
+	var out []OutboxAlert
+	for _, ch := range w.Notify {
+		payload, err := p.Render(RenderInput{Kind: kind, Watch: w, Spec: spec, Text: text, Now: now})
+		if err != nil {
+			p.Log.Error("rendering alert failed", "error", err)
+			continue
+		}
+		key := fmt.Sprintf("w%d|%s|%s|%s|%s", w.ID, spec, ch, kind, now.Format("20060102T150405"))
+		out = append(out, OutboxAlert{DedupeKey: key, Channel: ch, Reason: kind, Payload: payload})
+	}
+	return out
+}
+
+// ingest normalises, filters, scores and decides alerts for one source's
+// answer, then writes it all in one transaction.
+func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, comps []Comp, now time.Time, wr *WatchReport) error {
+	if f.res.NotModified {
+		return nil
+	}
+	wr.Fetched += len(f.res.Listings)
+	batch := FetchBatch{Watch: w, Spec: f.spec.String(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
+	var matched []Listing
+	var dists []*float64
+	seen := map[string]bool{}
+	for _, raw := range f.res.Listings {
+		l := Normalize(raw, now)
+		if l.SourceID == "" || seen[l.Key()] {
+			continue
+		}
+		seen[l.Key()] = true
+		ok, dist, _ := FilterListing(w, terms, l)
+		if !ok {
+			batch.Unmatched = append(batch.Unmatched, l)
+			continue
+		}
+		matched = append(matched, l)
+		dists = append(dists, dist)
+	}
+	wr.Matched += len(matched)
+	known, err := p.Store.KnownListings(ctx, w.ID, append(append([]Listing{}, matched...), batch.Unmatched...))
+	if err != nil {
+		return err
+	}
+	backfill := !w.Backfilled && !p.AlertBackfill
+	weights := p.Weights.Merge(w.Settings.Weights)
+	markets := NewMarketCache(comps, p.Comps, now)
+	for i, l := range matched {
+		k, existed := known[l.Key()]
+		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: terms, DistanceMi: dists[i], Market: markets.For(l), Now: now}, weights)
+		item := FetchItem{Listing: l, Score: sc, DistanceMi: dists[i]}
+		if existed {
+			item.DuplicateOf = k.DuplicateOf
+			item.PriceChanged = k.PriceCents != l.PriceCents || k.Currency != l.Currency
+			item.PriceDrop = item.PriceChanged && k.Currency == l.Currency && l.PriceCents < k.PriceCents
+		} else if id, ok, err := p.Store.FindDuplicate(ctx, l); err != nil {
+			return err
+		} else if ok {
+			item.DuplicateOf = &id
+		}
+		old := int64(0)
+		if item.PriceDrop {
+			old = k.PriceCents
+		}
+		d := DecideAlert(AlertInput{Watch: w, Listing: l, Score: sc, IsNew: !k.HasDeal, OldCents: old, Alerted: k.AlertedCents,
+			Backfill: backfill, Duplicate: item.DuplicateOf != nil && !k.HasDeal, Now: now, Loc: p.Loc, Acceptable: AcceptableForFree(w)})
+		item.DigestPending = d.Digest
+		if d.Reason != "" {
+			item.AlertedCents = l.PriceCents
+			for _, ch := range w.Notify {
+				payload, err := p.Render(RenderInput{Kind: "deal", Watch: w, Item: &item, Reason: d.Reason, OldCents: old, Now: now})
+				if err != nil {
+					return fmt.Errorf("render alert: %w", err)
+				}
+				item.Alerts = append(item.Alerts, OutboxAlert{DedupeKey: DedupeKey(w.ID, l, ch, d.Reason), Channel: ch,
+					Reason: d.Reason, NotBefore: d.NotBefore, Payload: payload})
+			}
+		}
+		batch.Items = append(batch.Items, item)
+	}
+	if f.status.FailingAlerted {
+		batch.Recovered = p.systemAlerts(w, "source_recovered", f.spec.String(),
+			fmt.Sprintf("Source %s of watch %q works again.", f.spec, w.Name), now)
+	}
+	if p.DryRun {
+		for _, it := range batch.Items {
+			if _, ok := known[it.Listing.Key()]; !ok {
+				wr.New++
+			}
+			wr.AlertsQueued += len(it.Alerts)
+		}
+		return nil
+	}
+	counts, err := p.Store.ApplyFetch(ctx, batch)
+	if err != nil {
+		return err
+	}
+	wr.New += counts.New
+	wr.Updated += counts.Updated
+	wr.PriceDrops += counts.PriceDrops
+	wr.Gone += counts.Gone
+	wr.AlertsQueued += counts.AlertsQueued
+	return nil
+}
+
+// Run statuses.
+const (
+	StatusOK      = "ok"
+	StatusPartial = "partial"
+	StatusFailed  = "failed"
+)
+
+// RunReport is the documented `poll --json` shape.
+type RunReport struct {
+	RunID      int64         `json:"run_id"`
+	StartedAt  time.Time     `json:"started_at"`
+	FinishedAt time.Time     `json:"finished_at"`
+	Status     string        `json:"status"`
+	Watches    []WatchReport `json:"watches"`
+	Errors     []string      `json:"errors,omitempty"`
+}
+
+// WatchReport is one watch's part of a run.
+type WatchReport struct {
+	Watch        string   `json:"watch"`
+	Fetched      int      `json:"fetched"`
+	New          int      `json:"new"`
+	Updated      int      `json:"updated"`
+	PriceDrops   int      `json:"price_drops"`
+	Matched      int      `json:"matched"`
+	Gone         int      `json:"gone"`
+	AlertsQueued int      `json:"alerts_queued"`
+	AlertsSent   int      `json:"alerts_sent"`
+	Errors       []string `json:"errors"`
+	sources      int
+	failed       int
+}
+
+// Failed reports whether any source of the watch failed.
+func (w WatchReport) Failed() bool { return w.failed > 0 }
+
+// SortWatchesByName keeps reports stable for people and scripts.
+func SortWatchesByName(ws []Watch) {
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Name < ws[j].Name })
+}
+
+// IngestManual stores, scores and alerts one listing a user entered by hand
+// (guided mode) exactly as if a source had returned it.
+func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchReport {
+	wr := WatchReport{Watch: w.Name, Errors: []string{}, sources: 1}
+	now := p.Now().UTC()
+	comps, err := p.Store.Comps(ctx, w.ID, now.Add(-p.compsWindow()))
+	if err != nil {
+		p.Log.Warn("comps unavailable; scoring without market values", "error", err)
+	}
+	f := fetched{spec: SourceSpec{Kind: KindManual}, res: FetchResult{Listings: []Listing{l}}}
+	if err := p.ingest(ctx, w, f, ParseQuery(w.Query, w.Exclude), comps, now, &wr); err != nil {
+		wr.Errors = append(wr.Errors, err.Error())
+	}
+	return wr
+}

@@ -1,0 +1,59 @@
+package scout
+
+import "time"
+
+// MarketCache computes each (condition, currency) market once per set of
+// comps: every listing of a watch is priced against the same comps, so a
+// poll or a re-score of 100,000 deals does not sort the comps 100,000 times.
+type MarketCache struct {
+	comps []Comp
+	opts  CompsOptions
+	memo  map[string]Market
+}
+
+// NewMarketCache prices listings against comps as of now.
+func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
+	o.Now = now
+	return &MarketCache{comps: comps, opts: o, memo: map[string]Market{}}
+}
+
+// For returns the market for a listing's condition and currency.
+func (c *MarketCache) For(l Listing) Market {
+	k := string(l.Condition) + "|" + l.Currency
+	if m, ok := c.memo[k]; ok {
+		return m
+	}
+	o := c.opts
+	o.Currency = l.Currency
+	m := ComputeMarket(l.Condition, c.comps, o)
+	c.memo[k] = m
+	return m
+}
+
+// Rescore recomputes the scores of a watch's deals with the current weights
+// and comps, returning only the deals whose score changed, by deal id.
+func Rescore(w *Watch, deals []Deal, markets *MarketCache, weights Weights, now time.Time) map[int64]Score {
+	terms := ParseQuery(w.Query, w.Exclude)
+	ws := weights.Merge(w.Settings.Weights)
+	out := map[int64]Score{}
+	for _, d := range deals {
+		sc := ScoreDeal(ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
+			Market: markets.For(d.Listing), Now: now}, ws)
+		if sc.Total != d.Score.Total || !sameComponents(sc, d.Score) {
+			out[d.ID] = sc
+		}
+	}
+	return out
+}
+
+func sameComponents(a, b Score) bool {
+	if len(a.Components) != len(b.Components) || a.Market != b.Market {
+		return false
+	}
+	for k, v := range a.Components {
+		if b.Components[k] != v {
+			return false
+		}
+	}
+	return true
+}

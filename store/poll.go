@@ -1,0 +1,414 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+var _ scout.PollStore = (*Store)(nil)
+
+// SourceStates returns each source's memory and health for a watch, by spec.
+func (s *Store) SourceStates(ctx context.Context, watchID int64) (map[string]scout.SourceStatus, error) {
+	out := map[string]scout.SourceStatus{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT spec, etag, last_modified, next_check_at, failure_streak, failing_alerted
+			FROM source_state WHERE watch_id = ?`, watchID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var spec string
+			var next sql.NullString
+			var st scout.SourceStatus
+			if err := rows.Scan(&spec, &st.State.ETag, &st.State.LastModified, &next, &st.FailureStreak, &st.FailingAlerted); err != nil {
+				return err
+			}
+			st.NextCheckAt = parseTS(next)
+			out[spec] = st
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: source states: %w", err)
+	}
+	return out, nil
+}
+
+// KnownListings returns what is stored for each listing, by Listing.Key().
+func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Listing) (map[string]scout.Known, error) {
+	out := make(map[string]scout.Known, len(ls))
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.price_cents, l.currency, l.duplicate_of, d.id IS NOT NULL, d.alerted_price_cents
+			FROM listings l LEFT JOIN deals d ON d.listing_id = l.id AND d.watch_id = ?
+			WHERE l.source = ? AND l.source_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, l := range ls {
+			var k scout.Known
+			var dup, alerted sql.NullInt64
+			err := stmt.QueryRowContext(ctx, watchID, l.Source, l.SourceID).Scan(&k.ListingID, &k.PriceCents, &k.Currency, &dup, &k.HasDeal, &alerted)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if dup.Valid {
+				k.DuplicateOf = &dup.Int64
+			}
+			k.AlertedCents = alerted.Int64
+			out[l.Key()] = k
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: known listings: %w", err)
+	}
+	return out, nil
+}
+
+// Comps returns the listings matched to a watch and seen since, as market comparables.
+func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]scout.Comp, error) {
+	var out []scout.Comp
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
+			l.last_seen, l.posted_at, l.first_seen, l.gone_at
+			FROM deals d JOIN listings l ON l.id = d.listing_id
+			WHERE d.watch_id = ? AND l.last_seen >= ? AND l.duplicate_of IS NULL`, watchID, ts(since))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c scout.Comp
+			var src, sid, cond string
+			var seen, posted, first, gone sql.NullString
+			if err := rows.Scan(&src, &sid, &c.PriceCents, &c.Currency, &cond, &c.Title, &seen, &posted, &first, &gone); err != nil {
+				return err
+			}
+			c.Key = src + "\x00" + sid
+			c.Condition = scout.Condition(cond)
+			c.SeenAt, c.PostedAt = parseTS(seen), parseTS(posted)
+			if c.PostedAt.IsZero() {
+				c.PostedAt = parseTS(first)
+			}
+			if g := parseTS(gone); !g.IsZero() {
+				c.GoneAt = &g
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: comps: %w", err)
+	}
+	return out, nil
+}
+
+// Cross-source duplicates: same normalised title, price within 10%, and
+// within 10 miles when both have coordinates.
+const (
+	dupPriceTolerance = 0.10
+	dupMaxMiles       = 10
+)
+
+// FindDuplicate returns the first-seen listing at another source that is
+// the same item as l.
+func (s *Store) FindDuplicate(ctx context.Context, l scout.Listing) (int64, bool, error) {
+	norm := normTitle(l.Title)
+	if norm == "" {
+		return 0, false, nil
+	}
+	var found int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, price_cents, lat, lng FROM listings
+			WHERE norm_title = ? AND source != ? AND currency = ? AND duplicate_of IS NULL ORDER BY id LIMIT 20`,
+			norm, l.Source, l.Currency)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, price int64
+			var lat, lng sql.NullFloat64
+			if err := rows.Scan(&id, &price, &lat, &lng); err != nil {
+				return err
+			}
+			if !priceClose(price, l.PriceCents) {
+				continue
+			}
+			if l.HasCoords && lat.Valid && lng.Valid && milesApart(l.Lat, l.Lng, lat.Float64, lng.Float64) > dupMaxMiles {
+				continue
+			}
+			found = id
+			return nil
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("store: find duplicate: %w", err)
+	}
+	return found, found != 0, nil
+}
+
+func priceClose(a, b int64) bool {
+	if a == b {
+		return true
+	}
+	hi := math.Max(float64(a), float64(b))
+	return math.Abs(float64(a-b)) <= hi*dupPriceTolerance
+}
+
+func milesApart(lat1, lng1, lat2, lng2 float64) float64 {
+	const r = 3958.8
+	rad := math.Pi / 180
+	dl, dg := (lat2-lat1)*rad, (lng2-lng1)*rad
+	h := math.Sin(dl/2)*math.Sin(dl/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dg/2)*math.Sin(dg/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// normTitle folds a title to lower-case words of letters and digits, so the
+// same item's title matches across sources despite punctuation and case.
+func normTitle(t string) string {
+	f := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.Join(f, " ")
+}
+
+// ApplyFetch writes one source's answer for one watch in one short
+// transaction: listings, price history, deals, gone marks, source state and
+// the alerts the deals cause. Nothing here waits on the network.
+func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.FetchCounts, error) {
+	var c scout.FetchCounts
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		c = scout.FetchCounts{}
+		now := ts(b.Now)
+		seenIDs := make([]int64, 0, len(b.Items)+len(b.Unmatched))
+		for _, l := range b.Unmatched {
+			id, _, _, err := upsertListing(ctx, tx, l, nil, now)
+			if err != nil {
+				return err
+			}
+			seenIDs = append(seenIDs, id)
+		}
+		for i := range b.Items {
+			it := &b.Items[i]
+			id, inserted, changed, err := upsertListing(ctx, tx, it.Listing, it.DuplicateOf, now)
+			if err != nil {
+				return err
+			}
+			seenIDs = append(seenIDs, id)
+			created, err := upsertDeal(ctx, tx, b.Watch.ID, id, b.Spec, it, now)
+			if err != nil {
+				return err
+			}
+			switch {
+			case created:
+				c.New++
+			case changed:
+				c.Updated++
+			}
+			if it.PriceDrop && !inserted {
+				c.PriceDrops++
+			}
+			n, err := insertAlerts(ctx, tx, b.Watch.ID, id, it.Alerts, b.Now)
+			if err != nil {
+				return err
+			}
+			c.AlertsQueued += n
+		}
+		if b.Complete {
+			gone, err := markMissing(ctx, tx, b.Watch.ID, b.Spec, seenIDs, b.GoneAfter, now)
+			if err != nil {
+				return err
+			}
+			c.Gone = gone
+		}
+		n, err := insertAlerts(ctx, tx, b.Watch.ID, 0, b.Recovered, b.Now)
+		if err != nil {
+			return err
+		}
+		c.AlertsQueued += n
+		_, err = tx.ExecContext(ctx, `INSERT INTO source_state (watch_id, spec, etag, last_modified, failure_streak, last_error,
+			last_success_at, failing_alerted) VALUES (?, ?, ?, ?, 0, '', ?, 0)
+			ON CONFLICT(watch_id, spec) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+			failure_streak = 0, last_error = '', last_success_at = excluded.last_success_at, next_check_at = NULL, failing_alerted = 0`,
+			b.Watch.ID, b.Spec, b.State.ETag, b.State.LastModified, now)
+		return err
+	})
+	if err != nil {
+		return c, fmt.Errorf("store: save %s for watch %q: %w", b.Spec, b.Watch.Name, err)
+	}
+	return c, nil
+}
+
+// upsertListing inserts or refreshes a listing and records a price change.
+func upsertListing(ctx context.Context, tx *sql.Tx, l scout.Listing, dup *int64, now string) (id int64, inserted, changed bool, err error) {
+	var oldPrice int64
+	var oldCur, oldTitle string
+	err = tx.QueryRowContext(ctx, `SELECT id, price_cents, currency, title FROM listings WHERE source = ? AND source_id = ?`,
+		l.Source, l.SourceID).Scan(&id, &oldPrice, &oldCur, &oldTitle)
+	images, _ := json.Marshal(nonNil(l.Images))
+	var lat, lng any
+	if l.HasCoords {
+		lat, lng = l.Lat, l.Lng
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.QueryRowContext(ctx, `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
+			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
+			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+			l.Source, l.SourceID, l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition),
+			l.Category, nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images),
+			l.ShippingCents, l.Auction, l.Seller, normTitle(l.Title), dup, now, now).Scan(&id)
+		if err != nil {
+			return 0, false, false, fmt.Errorf("insert listing %s/%s: %w", l.Source, l.SourceID, err)
+		}
+		inserted = true
+	case err != nil:
+		return 0, false, false, err
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE listings SET title = ?, description = ?, price_cents = ?, currency = ?,
+			price_known = ?, free = ?, condition = ?, category = ?, posted_at = COALESCE(?, posted_at), lat = ?, lng = ?,
+			postal_code = ?, country = ?, location_text = ?, url = ?, images = ?, shipping_cents = ?, auction = ?, seller = ?,
+			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`,
+			l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition), l.Category,
+			nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images), l.ShippingCents,
+			l.Auction, l.Seller, normTitle(l.Title), now, id)
+		if err != nil {
+			return 0, false, false, fmt.Errorf("update listing %s/%s: %w", l.Source, l.SourceID, err)
+		}
+		changed = oldPrice != l.PriceCents || oldCur != l.Currency || oldTitle != l.Title
+	}
+	if inserted || oldPrice != l.PriceCents || oldCur != l.Currency {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES (?,?,?,?)`,
+			id, l.PriceCents, l.Currency, now); err != nil {
+			return 0, false, false, fmt.Errorf("price history: %w", err)
+		}
+	}
+	return id, inserted, changed, nil
+}
+
+func upsertDeal(ctx context.Context, tx *sql.Tx, watchID, listingID int64, spec string, it *scout.FetchItem, now string) (created bool, err error) {
+	comps, err := json.Marshal(it.Score)
+	if err != nil {
+		return false, err
+	}
+	var alerted any
+	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
+		alerted = it.AlertedCents
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
+		digest_pending, alerted_price_cents, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(watch_id, listing_id) DO NOTHING`,
+		watchID, listingID, spec, it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, now)
+	if err != nil {
+		return false, fmt.Errorf("insert deal: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE deals SET score = ?, components = ?, distance_mi = ?, missed = 0,
+		digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
+		WHERE watch_id = ? AND listing_id = ?`,
+		it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, watchID, listingID)
+	if err != nil {
+		return false, fmt.Errorf("update deal: %w", err)
+	}
+	return false, nil
+}
+
+// markMissing counts a complete fetch that lacked a watch's listings from
+// this source, and marks those missing goneAfter times in a row as gone.
+func markMissing(ctx context.Context, tx *sql.Tx, watchID int64, spec string, seen []int64, goneAfter int, now string) (int, error) {
+	if goneAfter < 1 {
+		goneAfter = 3
+	}
+	ids, _ := json.Marshal(seen)
+	if _, err := tx.ExecContext(ctx, `UPDATE deals SET missed = missed + 1 WHERE watch_id = ? AND source_spec = ?
+		AND listing_id NOT IN (SELECT value FROM json_each(?))`, watchID, spec, string(ids)); err != nil {
+		return 0, fmt.Errorf("mark missing: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE listings SET gone_at = ? WHERE gone_at IS NULL AND id IN
+		(SELECT listing_id FROM deals WHERE watch_id = ? AND source_spec = ? AND missed >= ?)`, now, watchID, spec, goneAfter)
+	if err != nil {
+		return 0, fmt.Errorf("mark gone: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// insertAlerts writes outbox rows; a dedupe key already present is skipped,
+// which is what makes re-running a poll harmless.
+func insertAlerts(ctx context.Context, tx *sql.Tx, watchID, listingID int64, alerts []scout.OutboxAlert, now time.Time) (int, error) {
+	n := 0
+	for _, a := range alerts {
+		next := now
+		if a.NotBefore.After(now) {
+			next = a.NotBefore
+		}
+		var lid any
+		if listingID != 0 {
+			lid = listingID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
+			next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`,
+			a.DedupeKey, watchID, lid, a.Channel, a.Reason, string(a.Payload), ts(next), ts(now))
+		if err != nil {
+			return n, fmt.Errorf("queue alert: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// RecordSourceFailure counts a failed fetch and returns the failure streak
+// and whether a "failing" alert was already sent for it.
+func (s *Store) RecordSourceFailure(ctx context.Context, f scout.SourceFailure) (streak int, alerted bool, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO source_state (watch_id, spec, failure_streak, last_error, last_failure_at, next_check_at)
+			VALUES (?, ?, 1, ?, ?, ?)
+			ON CONFLICT(watch_id, spec) DO UPDATE SET failure_streak = failure_streak + 1, last_error = excluded.last_error,
+			last_failure_at = excluded.last_failure_at, next_check_at = excluded.next_check_at
+			RETURNING failure_streak, failing_alerted`,
+			f.WatchID, f.Spec, clipError(f.Error), ts(f.At), nullTS(f.RetryAt)).Scan(&streak, &alerted)
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("store: record source failure: %w", err)
+	}
+	return streak, alerted, nil
+}
+
+// EnqueueAlerts writes system alerts (a source failing) for a watch.
+func (s *Store) EnqueueAlerts(ctx context.Context, watchID int64, spec string, alerts []scout.OutboxAlert, failingAlerted bool) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := insertAlerts(ctx, tx, watchID, 0, alerts, s.Now()); err != nil {
+			return err
+		}
+		if failingAlerted {
+			_, err := tx.ExecContext(ctx, `UPDATE source_state SET failing_alerted = 1 WHERE watch_id = ? AND spec = ?`, watchID, spec)
+			return err
+		}
+		return nil
+	})
+}
+
+func clipError(s string) string {
+	if len(s) > 500 {
+		return s[:500] + "…"
+	}
+	return s
+}
