@@ -16,7 +16,7 @@ type PollStore interface {
 	SourceStates(ctx context.Context, watchID int64) (map[string]SourceStatus, error)
 	KnownListings(ctx context.Context, watchID int64, ls []Listing) (map[string]Known, error)
 	Comps(ctx context.Context, watchID int64, since time.Time) ([]Comp, error)
-	FindDuplicate(ctx context.Context, l Listing) (int64, bool, error)
+	FindDuplicates(ctx context.Context, ls []Listing) (map[string]int64, error)
 	ApplyFetch(ctx context.Context, b FetchBatch) (FetchCounts, error)
 	RecordSourceFailure(ctx context.Context, f SourceFailure) (streak int, alerted bool, err error)
 	EnqueueAlerts(ctx context.Context, watchID int64, spec string, alerts []OutboxAlert, failingAlerted bool) error
@@ -356,6 +356,16 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 	if err != nil {
 		return err
 	}
+	var fresh []Listing
+	for _, l := range matched {
+		if _, ok := known[l.Key()]; !ok {
+			fresh = append(fresh, l)
+		}
+	}
+	dups, err := p.Store.FindDuplicates(ctx, fresh)
+	if err != nil {
+		return err
+	}
 	backfill := !w.Backfilled && !p.AlertBackfill
 	weights := p.Weights.Merge(w.Settings.Weights)
 	markets := NewMarketCache(comps, p.Comps, now)
@@ -367,9 +377,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 			item.DuplicateOf = k.DuplicateOf
 			item.PriceChanged = k.PriceCents != l.PriceCents || k.Currency != l.Currency
 			item.PriceDrop = item.PriceChanged && k.Currency == l.Currency && l.PriceCents < k.PriceCents
-		} else if id, ok, err := p.Store.FindDuplicate(ctx, l); err != nil {
-			return err
-		} else if ok {
+		} else if id, ok := dups[l.Key()]; ok {
 			item.DuplicateOf = &id
 		}
 		old := int64(0)

@@ -79,6 +79,11 @@ func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Lis
 	return out, nil
 }
 
+// MaxComps caps the comparables read per watch: the most recent few thousand
+// price a thing as well as all of them, and keep a poll's cost flat as the
+// database grows.
+const MaxComps = 2000
+
 // Comps returns the listings matched to a watch and seen since, as market comparables.
 func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]scout.Comp, error) {
 	var out []scout.Comp
@@ -86,7 +91,8 @@ func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]sc
 		rows, err := tx.QueryContext(ctx, `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
 			l.last_seen, l.posted_at, l.first_seen, l.gone_at
 			FROM deals d JOIN listings l ON l.id = d.listing_id
-			WHERE d.watch_id = ? AND l.last_seen >= ? AND l.duplicate_of IS NULL`, watchID, ts(since))
+			WHERE d.watch_id = ? AND l.last_seen >= ? AND l.duplicate_of IS NULL
+			ORDER BY l.last_seen DESC, l.id DESC LIMIT ?`, watchID, ts(since), MaxComps)
 		if err != nil {
 			return err
 		}
@@ -124,43 +130,62 @@ const (
 	dupMaxMiles       = 10
 )
 
-// FindDuplicate returns the first-seen listing at another source that is
-// the same item as l.
-func (s *Store) FindDuplicate(ctx context.Context, l scout.Listing) (int64, bool, error) {
-	norm := normTitle(l.Title)
-	if norm == "" {
-		return 0, false, nil
+// FindDuplicates returns, by Listing.Key(), the first-seen listing at another
+// source that is the same item, for each listing that has one.
+func (s *Store) FindDuplicates(ctx context.Context, ls []scout.Listing) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(ls) == 0 {
+		return out, nil
 	}
-	var found int64
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, price_cents, lat, lng FROM listings
-			WHERE norm_title = ? AND source != ? AND currency = ? AND duplicate_of IS NULL ORDER BY id LIMIT 20`,
-			norm, l.Source, l.Currency)
+		stmt, err := tx.PrepareContext(ctx, `SELECT id, price_cents, lat, lng FROM listings
+			WHERE norm_title = ? AND source != ? AND currency = ? AND duplicate_of IS NULL ORDER BY id LIMIT 20`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, price int64
-			var lat, lng sql.NullFloat64
-			if err := rows.Scan(&id, &price, &lat, &lng); err != nil {
+		defer stmt.Close()
+		for _, l := range ls {
+			norm := normTitle(l.Title)
+			if norm == "" {
+				continue
+			}
+			id, err := firstDuplicate(ctx, stmt, l, norm)
+			if err != nil {
 				return err
 			}
-			if !priceClose(price, l.PriceCents) {
-				continue
+			if id != 0 {
+				out[l.Key()] = id
 			}
-			if l.HasCoords && lat.Valid && lng.Valid && milesApart(l.Lat, l.Lng, lat.Float64, lng.Float64) > dupMaxMiles {
-				continue
-			}
-			found = id
-			return nil
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
-		return 0, false, fmt.Errorf("store: find duplicate: %w", err)
+		return nil, fmt.Errorf("store: find duplicates: %w", err)
 	}
-	return found, found != 0, nil
+	return out, nil
+}
+
+func firstDuplicate(ctx context.Context, stmt *sql.Stmt, l scout.Listing, norm string) (int64, error) {
+	rows, err := stmt.QueryContext(ctx, norm, l.Source, l.Currency)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, price int64
+		var lat, lng sql.NullFloat64
+		if err := rows.Scan(&id, &price, &lat, &lng); err != nil {
+			return 0, err
+		}
+		if !priceClose(price, l.PriceCents) {
+			continue
+		}
+		if l.HasCoords && lat.Valid && lng.Valid && milesApart(l.Lat, l.Lng, lat.Float64, lng.Float64) > dupMaxMiles {
+			continue
+		}
+		return id, nil
+	}
+	return 0, rows.Err()
 }
 
 func priceClose(a, b int64) bool {
@@ -186,6 +211,55 @@ func normTitle(t string) string {
 	return strings.Join(f, " ")
 }
 
+// fetchStmts are ApplyFetch's statements, prepared once per transaction:
+// re-preparing them for every listing cost a third of ingest time.
+type fetchStmts struct {
+	selListing, insListing, updListing, insHistory, insDeal, updDeal, insAlert *sql.Stmt
+}
+
+func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
+	var st fetchStmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.selListing, `SELECT id, price_cents, currency, title FROM listings WHERE source = ? AND source_id = ?`},
+		{&st.insListing, `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
+			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
+			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`},
+		{&st.updListing, `UPDATE listings SET title = ?, description = ?, price_cents = ?, currency = ?,
+			price_known = ?, free = ?, condition = ?, category = ?, posted_at = COALESCE(?, posted_at), lat = ?, lng = ?,
+			postal_code = ?, country = ?, location_text = ?, url = ?, images = ?, shipping_cents = ?, auction = ?, seller = ?,
+			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`},
+		{&st.insHistory, `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES (?,?,?,?)`},
+		{&st.insDeal, `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
+			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT(watch_id, listing_id) DO NOTHING`},
+		{&st.updDeal, `UPDATE deals SET score = ?, components = ?, distance_mi = ?, missed = 0,
+			digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
+			WHERE watch_id = ? AND listing_id = ?`},
+		{&st.insAlert, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
+			next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.q)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		*p.dst = stmt
+	}
+	return &st, nil
+}
+
+func (st *fetchStmts) close() {
+	for _, s := range []*sql.Stmt{st.selListing, st.insListing, st.updListing, st.insHistory, st.insDeal, st.updDeal, st.insAlert} {
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+}
+
 // ApplyFetch writes one source's answer for one watch in one short
 // transaction: listings, price history, deals, gone marks, source state and
 // the alerts the deals cause. Nothing here waits on the network.
@@ -194,9 +268,14 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		c = scout.FetchCounts{}
 		now := ts(b.Now)
+		st, err := prepareFetch(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
 		seenIDs := make([]int64, 0, len(b.Items)+len(b.Unmatched))
 		for _, l := range b.Unmatched {
-			id, _, _, err := upsertListing(ctx, tx, l, nil, now)
+			id, _, _, err := upsertListing(ctx, st, l, nil, now)
 			if err != nil {
 				return err
 			}
@@ -204,12 +283,12 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 		}
 		for i := range b.Items {
 			it := &b.Items[i]
-			id, inserted, changed, err := upsertListing(ctx, tx, it.Listing, it.DuplicateOf, now)
+			id, inserted, changed, err := upsertListing(ctx, st, it.Listing, it.DuplicateOf, now)
 			if err != nil {
 				return err
 			}
 			seenIDs = append(seenIDs, id)
-			created, err := upsertDeal(ctx, tx, b.Watch.ID, id, b.Spec, it, now)
+			created, err := upsertDeal(ctx, st, b.Watch.ID, id, b.Spec, it, now)
 			if err != nil {
 				return err
 			}
@@ -222,7 +301,7 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 			if it.PriceDrop && !inserted {
 				c.PriceDrops++
 			}
-			n, err := insertAlerts(ctx, tx, b.Watch.ID, id, it.Alerts, b.Now)
+			n, err := insertAlertsWith(ctx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
 			if err != nil {
 				return err
 			}
@@ -254,11 +333,10 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 }
 
 // upsertListing inserts or refreshes a listing and records a price change.
-func upsertListing(ctx context.Context, tx *sql.Tx, l scout.Listing, dup *int64, now string) (id int64, inserted, changed bool, err error) {
+func upsertListing(ctx context.Context, st *fetchStmts, l scout.Listing, dup *int64, now string) (id int64, inserted, changed bool, err error) {
 	var oldPrice int64
 	var oldCur, oldTitle string
-	err = tx.QueryRowContext(ctx, `SELECT id, price_cents, currency, title FROM listings WHERE source = ? AND source_id = ?`,
-		l.Source, l.SourceID).Scan(&id, &oldPrice, &oldCur, &oldTitle)
+	err = st.selListing.QueryRowContext(ctx, l.Source, l.SourceID).Scan(&id, &oldPrice, &oldCur, &oldTitle)
 	images, _ := json.Marshal(nonNil(l.Images))
 	var lat, lng any
 	if l.HasCoords {
@@ -266,10 +344,7 @@ func upsertListing(ctx context.Context, tx *sql.Tx, l scout.Listing, dup *int64,
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = tx.QueryRowContext(ctx, `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
-			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
-			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		err = st.insListing.QueryRowContext(ctx,
 			l.Source, l.SourceID, l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition),
 			l.Category, nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images),
 			l.ShippingCents, l.Auction, l.Seller, normTitle(l.Title), dup, now, now).Scan(&id)
@@ -280,10 +355,7 @@ func upsertListing(ctx context.Context, tx *sql.Tx, l scout.Listing, dup *int64,
 	case err != nil:
 		return 0, false, false, err
 	default:
-		_, err = tx.ExecContext(ctx, `UPDATE listings SET title = ?, description = ?, price_cents = ?, currency = ?,
-			price_known = ?, free = ?, condition = ?, category = ?, posted_at = COALESCE(?, posted_at), lat = ?, lng = ?,
-			postal_code = ?, country = ?, location_text = ?, url = ?, images = ?, shipping_cents = ?, auction = ?, seller = ?,
-			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`,
+		_, err = st.updListing.ExecContext(ctx,
 			l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition), l.Category,
 			nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images), l.ShippingCents,
 			l.Auction, l.Seller, normTitle(l.Title), now, id)
@@ -293,15 +365,14 @@ func upsertListing(ctx context.Context, tx *sql.Tx, l scout.Listing, dup *int64,
 		changed = oldPrice != l.PriceCents || oldCur != l.Currency || oldTitle != l.Title
 	}
 	if inserted || oldPrice != l.PriceCents || oldCur != l.Currency {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES (?,?,?,?)`,
-			id, l.PriceCents, l.Currency, now); err != nil {
+		if _, err := st.insHistory.ExecContext(ctx, id, l.PriceCents, l.Currency, now); err != nil {
 			return 0, false, false, fmt.Errorf("price history: %w", err)
 		}
 	}
 	return id, inserted, changed, nil
 }
 
-func upsertDeal(ctx context.Context, tx *sql.Tx, watchID, listingID int64, spec string, it *scout.FetchItem, now string) (created bool, err error) {
+func upsertDeal(ctx context.Context, st *fetchStmts, watchID, listingID int64, spec string, it *scout.FetchItem, now string) (created bool, err error) {
 	comps, err := json.Marshal(it.Score)
 	if err != nil {
 		return false, err
@@ -310,9 +381,7 @@ func upsertDeal(ctx context.Context, tx *sql.Tx, watchID, listingID int64, spec 
 	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
 		alerted = it.AlertedCents
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
-		digest_pending, alerted_price_cents, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(watch_id, listing_id) DO NOTHING`,
+	res, err := st.insDeal.ExecContext(ctx,
 		watchID, listingID, spec, it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, now)
 	if err != nil {
 		return false, fmt.Errorf("insert deal: %w", err)
@@ -320,9 +389,7 @@ func upsertDeal(ctx context.Context, tx *sql.Tx, watchID, listingID int64, spec 
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, nil
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE deals SET score = ?, components = ?, distance_mi = ?, missed = 0,
-		digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
-		WHERE watch_id = ? AND listing_id = ?`,
+	_, err = st.updDeal.ExecContext(ctx,
 		it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, watchID, listingID)
 	if err != nil {
 		return false, fmt.Errorf("update deal: %w", err)
@@ -353,6 +420,19 @@ func markMissing(ctx context.Context, tx *sql.Tx, watchID int64, spec string, se
 // insertAlerts writes outbox rows; a dedupe key already present is skipped,
 // which is what makes re-running a poll harmless.
 func insertAlerts(ctx context.Context, tx *sql.Tx, watchID, listingID int64, alerts []scout.OutboxAlert, now time.Time) (int, error) {
+	if len(alerts) == 0 {
+		return 0, nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
+		next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	return insertAlertsWith(ctx, stmt, watchID, listingID, alerts, now)
+}
+
+func insertAlertsWith(ctx context.Context, stmt *sql.Stmt, watchID, listingID int64, alerts []scout.OutboxAlert, now time.Time) (int, error) {
 	n := 0
 	for _, a := range alerts {
 		next := now
@@ -363,9 +443,7 @@ func insertAlerts(ctx context.Context, tx *sql.Tx, watchID, listingID int64, ale
 		if listingID != 0 {
 			lid = listingID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
-			next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`,
-			a.DedupeKey, watchID, lid, a.Channel, a.Reason, string(a.Payload), ts(next), ts(now))
+		res, err := stmt.ExecContext(ctx, a.DedupeKey, watchID, lid, a.Channel, a.Reason, string(a.Payload), ts(next), ts(now))
 		if err != nil {
 			return n, fmt.Errorf("queue alert: %w", err)
 		}

@@ -1,0 +1,159 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/lmittmann/tint"
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/dealscout/dealscout/config"
+	"github.com/dealscout/dealscout/store"
+)
+
+// app is what every command shares: the loaded configuration, the logger and
+// the store, built once per run.
+type app struct {
+	env      Env
+	flags    globalFlags
+	cfg      *config.Config
+	log      *slog.Logger
+	st       *store.Store
+	exitCode int
+}
+
+type globalFlags struct {
+	db, config, logFormat, logLevel string
+}
+
+func newApp(env Env) *app {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Stdin == nil {
+		env.Stdin = eofReader{}
+	}
+	return &app{env: env}
+}
+
+func (a *app) now() time.Time { return a.env.Now().UTC() }
+
+// load reads and validates the configuration and sets up logging. A bad
+// configuration is a usage error (exit 2) naming the key.
+func (a *app) load(cmd *cobra.Command) error {
+	flags := map[string]string{}
+	set := func(name, key, val string) {
+		if cmd.Flags().Changed(name) {
+			flags[key] = val
+		}
+	}
+	set("db", "DEALSCOUT_DB", a.flags.db)
+	set("log-format", "DEALSCOUT_LOG_FORMAT", a.flags.logFormat)
+	set("log-level", "DEALSCOUT_LOG_LEVEL", a.flags.logLevel)
+	set("addr", "DEALSCOUT_ADDR", flagString(cmd, "addr"))
+	cfgFile := a.flags.config
+	if !cmd.Flags().Changed("config") {
+		cfgFile = ""
+	}
+	wd := a.env.WorkDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	cfg, warnings, err := config.Load(config.Sources{Environ: a.env.Environ, WorkDir: wd, ConfigFile: cfgFile, Flags: flags})
+	if err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) {
+			return &exitError{ExitUsage, err}
+		}
+		return &exitError{ExitUsage, fmt.Errorf("configuration: %w", err)}
+	}
+	a.cfg = cfg
+	a.log = newLogger(a.env.Stderr, cfg.LogFormat, cfg.LogLevel)
+	for _, w := range warnings {
+		a.log.Warn(w.String())
+	}
+	return nil
+}
+
+func flagString(cmd *cobra.Command, name string) string {
+	f := cmd.Flags().Lookup(name)
+	if f == nil {
+		return ""
+	}
+	return f.Value.String()
+}
+
+// newLogger builds the slog logger: tint with colours on a terminal, JSON
+// otherwise ("auto"), or as asked.
+func newLogger(w io.Writer, format string, lv slog.Level) *slog.Logger {
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		color := false
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			color = true
+		}
+		return slog.New(tint.NewHandler(w, &tint.Options{Level: lv, TimeFormat: time.Kitchen, NoColor: !color}))
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))
+}
+
+// store opens the database. Commands that change data call it with
+// migrate=true: pending migrations are applied unless DEALSCOUT_AUTO_MIGRATE
+// is false, and a schema newer than the binary is refused.
+func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now})
+	if err != nil {
+		return nil, err
+	}
+	err = st.CheckSchema(ctx)
+	switch {
+	case err == nil:
+	case store.IsPending(err) && migrate && a.cfg.AutoMigrate:
+		applied, merr := st.Migrate(ctx, 0)
+		if merr != nil {
+			_ = st.Close()
+			return nil, merr
+		}
+		if len(applied) > 0 {
+			a.log.Info("database migrated", "db", a.cfg.DBPath, "applied", applied)
+		}
+	case store.IsPending(err) && migrate:
+		_ = st.Close()
+		return nil, fmt.Errorf("%w (DEALSCOUT_AUTO_MIGRATE is false)", err)
+	case store.IsPending(err):
+		// Read-only commands work on an older schema only if nothing is missing; say what to do.
+		_ = st.Close()
+		return nil, err
+	default:
+		_ = st.Close()
+		return nil, err
+	}
+	a.st = st
+	return st, nil
+}
+
+func (a *app) close() {
+	if a.st != nil {
+		_ = a.st.Close()
+	}
+}
+
+func (a *app) stdout() io.Writer { return a.env.Stdout }
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

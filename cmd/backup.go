@@ -1,0 +1,49 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dealscout/dealscout/store"
+)
+
+func newBackupCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent, checked snapshot of the database to FILE (mode 0600)",
+		Long:  "backup is safe while poll or serve run: it copies one consistent snapshot and checks it before renaming it into place.",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			if err := st.Backup(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "backed up %s to %s (integrity ok)\n", a.cfg.DBPath, args[0])
+			return nil
+		},
+	}
+}
+
+func newRestoreCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore FILE",
+		Short: "Replace the database with a backup (refused while a poll runs; stop serve first)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lock, err := lockPoll(a)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = lock.Release() }()
+			if err := store.Restore(cmd.Context(), args[0], a.cfg.DBPath); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "restored %s from %s\n", a.cfg.DBPath, args[0])
+			return nil
+		},
+	}
+}

@@ -1,0 +1,115 @@
+package cmd
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+// dealJSON is the documented `deals --json` shape.
+type dealJSON struct {
+	ID          int64    `json:"id"`
+	Watch       string   `json:"watch"`
+	Source      string   `json:"source"`
+	SourceID    string   `json:"source_id"`
+	Title       string   `json:"title"`
+	PriceCents  int64    `json:"price_cents"`
+	Currency    string   `json:"currency"`
+	Condition   string   `json:"condition"`
+	Score       float64  `json:"score"`
+	Free        bool     `json:"free"`
+	DistanceMi  *float64 `json:"distance_mi"`
+	URL         string   `json:"url"`
+	FirstSeen   string   `json:"first_seen"`
+	DuplicateOf *int64   `json:"duplicate_of"`
+	ProfitCents *int64   `json:"profit_cents"`
+	Status      string   `json:"status"`
+}
+
+func toDealJSON(d scout.Deal) dealJSON {
+	return dealJSON{ID: d.Listing.ID, Watch: d.Watch, Source: d.Listing.Source, SourceID: d.Listing.SourceID,
+		Title: d.Listing.Title, PriceCents: d.Listing.PriceCents, Currency: d.Listing.Currency,
+		Condition: string(d.Listing.Condition), Score: d.Score.Total, Free: d.Listing.Free, DistanceMi: d.DistanceMi,
+		URL: d.Listing.URL, FirstSeen: d.FirstSeen.UTC().Format(time.RFC3339), DuplicateOf: d.DuplicateOf,
+		ProfitCents: d.Score.ProfitCents, Status: d.Status}
+}
+
+func newDealsCmd(a *app) *cobra.Command {
+	var (
+		f      store.DealFilter
+		asJSON bool
+	)
+	c := &cobra.Command{
+		Use:   "deals",
+		Short: "List matched deals, best first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.MinScore < 0 || f.MinScore > 100 {
+				return usageError("--min-score must be between 0 and 100 (got %g)", f.MinScore)
+			}
+			if f.Limit < 1 || f.Limit > 10000 {
+				return usageError("--limit must be between 1 and 10000 (got %d)", f.Limit)
+			}
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			if f.Watch != "" {
+				if _, err := st.Watch(cmd.Context(), f.Watch); err != nil {
+					return notFoundIsUsage(err)
+				}
+			}
+			deals, err := st.Deals(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]dealJSON, 0, len(deals))
+				for _, d := range deals {
+					out = append(out, toDealJSON(d))
+				}
+				return writeJSON(a.stdout(), out)
+			}
+			printDeals(a, deals)
+			return nil
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.Watch, "watch", "", "only this watch's deals")
+	fl.Float64Var(&f.MinScore, "min-score", 0, "only deals scoring at least this")
+	fl.StringVar(&f.Source, "source", "", "only deals from this source (ebay, craigslist, demo, or a watch source spec)")
+	fl.BoolVar(&f.Free, "free", false, "only free items")
+	fl.IntVar(&f.Limit, "limit", 50, "at most this many")
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func printDeals(a *app, deals []scout.Deal) {
+	if len(deals) == 0 {
+		fmt.Fprintln(a.stdout(), "no deals yet; run `dealscout poll`")
+		return
+	}
+	tw := tabwriter.NewWriter(a.stdout(), 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSCORE\tPRICE\tCONDITION\tDIST\tWATCH\tSOURCE\tTITLE\tFIRST SEEN")
+	for _, d := range deals {
+		price := scout.FormatPrice(d.Listing.PriceCents, d.Listing.Currency)
+		if d.Listing.Free {
+			price = "FREE"
+		}
+		dist := "-"
+		if d.DistanceMi != nil {
+			dist = fmt.Sprintf("%.0f mi", *d.DistanceMi)
+		}
+		fmt.Fprintf(tw, "%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Listing.ID, d.Score.Total, price, d.Listing.Condition,
+			dist, d.Watch, clip(d.Listing.Source, 20), clip(d.Listing.Title, 50), d.FirstSeen.UTC().Format("2006-01-02 15:04"))
+	}
+	_ = tw.Flush()
+	if len(deals) > 0 && deals[0].Listing.URL != "" {
+		fmt.Fprintf(a.stdout(), "\nbest: %s\n", deals[0].Listing.URL)
+	}
+}

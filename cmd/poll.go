@@ -1,0 +1,188 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+func newPollCmd(a *app) *cobra.Command {
+	var (
+		names                                   []string
+		all, dryRun, asJSON, noNotify, backfill bool
+	)
+	c := &cobra.Command{
+		Use:   "poll",
+		Short: "Fetch new listings for every due watch, score them and send alerts",
+		Long: `poll fetches new listings for each watch that is due (its --every has passed since its last poll;
+paused watches never), stores and de-duplicates them, tracks prices, scores deals and sends alerts.
+Run it from cron; only one poll runs at a time (a second exits 75 at once).
+
+Exit codes: 0 ok, 1 error, 2 bad usage or configuration, 3 some sources failed (the rest were
+processed), 75 another poll is running.`,
+		Example: "  */5 * * * * dealscout --db /var/lib/dealscout/dealscout.db poll",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rep, err := a.runPoll(cmd.Context(), pollOptions{names: names, all: all, dryRun: dryRun, noNotify: noNotify, backfill: backfill})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := writeJSON(a.stdout(), rep); err != nil {
+					return err
+				}
+			} else {
+				printPollSummary(a, rep)
+			}
+			switch rep.Status {
+			case scout.StatusPartial:
+				a.exitCode = ExitPartial
+			case scout.StatusFailed:
+				a.exitCode = ExitError
+			}
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringSliceVar(&names, "watch", nil, "poll exactly this watch, due or not (repeatable)")
+	f.BoolVar(&all, "all", false, "poll every active watch, ignoring the schedule")
+	f.BoolVar(&dryRun, "dry-run", false, "fetch, match and score, but store nothing and send nothing")
+	f.BoolVar(&asJSON, "json", false, "print the run report as JSON")
+	f.BoolVar(&noNotify, "no-notify", false, "queue alerts but do not deliver them now (see `dealscout notify flush`)")
+	f.BoolVar(&backfill, "alert-backfill", false, "alert on what a new watch's first poll finds, too")
+	return c
+}
+
+type pollOptions struct {
+	names                           []string
+	all, dryRun, noNotify, backfill bool
+}
+
+// runPoll takes the lock, picks the watches, runs the pipeline, delivers
+// alerts and records the run.
+func (a *app) runPoll(ctx context.Context, o pollOptions) (scout.RunReport, error) {
+	lock, err := store.TryLock(a.cfg.DBPath)
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return scout.RunReport{}, withCode(ExitLocked, err)
+		}
+		return scout.RunReport{}, err
+	}
+	defer func() { _ = lock.Release() }()
+	st, err := a.store(ctx, true)
+	if err != nil {
+		return scout.RunReport{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.PollTimeout)
+	defer cancel()
+	watches, err := a.pickWatches(ctx, st, o)
+	if err != nil {
+		return scout.RunReport{}, err
+	}
+	p := a.poller(st)
+	p.DryRun, p.AlertBackfill = o.dryRun, o.backfill
+	if f, ok := a.env.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		p.Progress = func(done, total int, watch string) {
+			fmt.Fprintf(a.env.Stderr, "\r\033[K[%d/%d] polling %s…", done+1, total, watch)
+			if done+1 == total {
+				fmt.Fprint(a.env.Stderr, "\r\033[K")
+			}
+		}
+	}
+	var runID int64
+	if !o.dryRun {
+		if runID, err = st.StartRun(ctx, a.now()); err != nil {
+			return scout.RunReport{}, err
+		}
+	}
+	rep := p.Run(ctx, watches)
+	rep.RunID = runID
+	if !o.dryRun && !o.noNotify {
+		res, err := a.dispatcher(st).Flush(ctx)
+		if err != nil {
+			rep.Errors = append(rep.Errors, "delivering alerts: "+err.Error())
+			a.log.Error("delivering alerts failed", "error", err)
+		}
+		byName := map[int64]string{}
+		for _, w := range watches {
+			byName[w.ID] = w.Name
+		}
+		for i := range rep.Watches {
+			for id, n := range res.SentByWatch {
+				if byName[id] == rep.Watches[i].Watch {
+					rep.Watches[i].AlertsSent += n
+				}
+			}
+		}
+	}
+	rep.FinishedAt = a.now()
+	if !o.dryRun {
+		if err := st.FinishRun(context.WithoutCancel(ctx), rep); err != nil {
+			return rep, err
+		}
+	}
+	a.log.Info("poll finished", "run_id", rep.RunID, "status", rep.Status, "watches", len(rep.Watches))
+	return rep, nil
+}
+
+func (a *app) pickWatches(ctx context.Context, st *store.Store, o pollOptions) ([]scout.Watch, error) {
+	if len(o.names) > 0 {
+		var out []scout.Watch
+		for _, n := range o.names {
+			w, err := st.Watch(ctx, n)
+			if err != nil {
+				return nil, notFoundIsUsage(err)
+			}
+			out = append(out, w)
+		}
+		return out, nil
+	}
+	ws, err := st.Watches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	var out []scout.Watch
+	for _, w := range ws {
+		if w.Paused {
+			continue
+		}
+		if o.all || w.LastPolledAt.IsZero() || !now.Before(w.LastPolledAt.Add(w.Every)) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+func printPollSummary(a *app, rep scout.RunReport) {
+	out := a.stdout()
+	if len(rep.Watches) == 0 {
+		fmt.Fprintln(out, "no watch is due; `dealscout poll --all` polls them anyway")
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "WATCH\tFETCHED\tMATCHED\tNEW\tUPDATED\tDROPS\tGONE\tQUEUED\tSENT\t")
+	for _, w := range rep.Watches {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", w.Watch, w.Fetched, w.Matched, w.New, w.Updated,
+			w.PriceDrops, w.Gone, w.AlertsQueued, w.AlertsSent)
+	}
+	_ = tw.Flush()
+	for _, w := range rep.Watches {
+		for _, e := range w.Errors {
+			fmt.Fprintf(out, "%s: %s\n", w.Watch, e)
+		}
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintln(out, e)
+	}
+	fmt.Fprintf(out, "run %d: %s in %s\n", rep.RunID, rep.Status, rep.FinishedAt.Sub(rep.StartedAt).Round(time.Millisecond))
+}

@@ -1,0 +1,331 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+type scoreFlags struct {
+	watch, title, price, query, condition, marketPrice, currency string
+	listing                                                      int64
+	age                                                          time.Duration
+	distance                                                     float64
+	photos                                                       int
+	explain, asJSON                                              bool
+}
+
+func newScoreCmd(a *app) *cobra.Command {
+	var f scoreFlags
+	c := &cobra.Command{
+		Use:   "score",
+		Short: "Re-score stored deals, explain one, or score an item given on the command line",
+		Long: `Without --listing or --title, score re-scores every open deal (all watches, or --watch NAME) with
+the current weights and market comparables, and prints how many changed and by how much.
+
+--listing ID [--watch NAME] --explain shows each component of a stored deal, its weight and reason,
+and the comparables used.
+
+--title T --price P scores an item ad hoc and stores nothing. With --watch NAME it uses that watch's
+comparables, limits and weights, so --price 0 --explain also shows what the thing is worth.`,
+		Example: `  dealscout score
+  dealscout score --listing 42 --explain
+  dealscout score --title "IKEA Kivik sofa" --price 120 --query sofa --condition good --age 12h --distance-mi 5 --photos 3 --market-price 300`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case cmd.Flags().Changed("title") || cmd.Flags().Changed("price"):
+				return a.scoreAdHoc(cmd, f)
+			case cmd.Flags().Changed("listing"):
+				return a.scoreListing(cmd, f)
+			}
+			return a.rescore(cmd, f)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.watch, "watch", "", "limit re-scoring to this watch, or take comps, limits and weights from it")
+	fl.Int64Var(&f.listing, "listing", 0, "explain the stored deal of this listing id (see `dealscout deals`)")
+	fl.StringVar(&f.title, "title", "", "ad hoc: the item's title")
+	fl.StringVar(&f.price, "price", "", "ad hoc: the asking price in currency units (0 = free)")
+	fl.StringVar(&f.currency, "currency", "USD", "ad hoc: the price's currency")
+	fl.StringVar(&f.query, "query", "", "ad hoc: what you searched for (keyword relevance against the title)")
+	fl.StringVar(&f.condition, "condition", "unknown", "ad hoc: condition: "+conditionWords())
+	fl.DurationVar(&f.age, "age", 0, "ad hoc: how long ago it was posted, e.g. 12h")
+	fl.Float64Var(&f.distance, "distance-mi", -1, "ad hoc: how far away it is, in miles")
+	fl.IntVar(&f.photos, "photos", 0, "ad hoc: how many photos it has")
+	fl.StringVar(&f.marketPrice, "market-price", "", "ad hoc: what such an item usually sells for, in currency units")
+	fl.BoolVar(&f.explain, "explain", false, "print every component, its weight and reason, and the comps used")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
+	return c
+}
+
+// scoreJSON is the documented `score --json` shape.
+type scoreJSON struct {
+	Score       float64                    `json:"score"`
+	Components  map[string]scout.Component `json:"components"`
+	Market      marketJSON                 `json:"market"`
+	ProfitCents *int64                     `json:"profit_cents"`
+	Fallback    bool                       `json:"fallback"`
+}
+
+type marketJSON struct {
+	MedianCents int64  `json:"median_cents"`
+	Samples     int    `json:"samples"`
+	Confidence  string `json:"confidence"`
+	IQRCents    int64  `json:"iqr_cents"`
+	WindowDays  int    `json:"window_days"`
+	Condition   string `json:"condition"`
+}
+
+func (a *app) weights() scout.Weights { return scout.DefaultWeights().Merge(a.cfg.ScoreWeights) }
+
+func (a *app) compsOptions() scout.CompsOptions {
+	return scout.CompsOptions{Window: a.cfg.CompsWindow, MinSamples: a.cfg.CompsMinSamples}
+}
+
+func (a *app) scoreAdHoc(cmd *cobra.Command, f scoreFlags) error {
+	if strings.TrimSpace(f.title) == "" {
+		return usageError("--title is required to score an item (and --price)")
+	}
+	if !cmd.Flags().Changed("price") {
+		return usageError("--price is required to score an item, in currency units (0 = free)")
+	}
+	price, err := scout.ParseAmount(f.price)
+	if err != nil {
+		return usageError("--price: %v", err)
+	}
+	cond, err := scout.ParseCondition(f.condition)
+	if err != nil {
+		return usageError("--condition: %v", err)
+	}
+	if f.age < 0 {
+		return usageError("--age must not be negative (got %s)", f.age)
+	}
+	if f.photos < 0 || f.photos > 100 {
+		return usageError("--photos must be between 0 and 100 (got %d)", f.photos)
+	}
+	now := a.now()
+	l := scout.Listing{Source: "cli", SourceID: "ad-hoc", Title: f.title, PriceCents: price, PriceKnown: true,
+		Currency: strings.ToUpper(f.currency), Condition: cond, ShippingCents: -1}
+	if cmd.Flags().Changed("age") {
+		l.PostedAt = now.Add(-f.age)
+	}
+	for i := 0; i < f.photos; i++ {
+		l.Images = append(l.Images, fmt.Sprintf("photo-%d", i+1))
+	}
+	l = scout.Normalize(l, now)
+	var dist *float64
+	if cmd.Flags().Changed("distance-mi") {
+		if f.distance < 0 || f.distance > 25000 || math.IsNaN(f.distance) {
+			return usageError("--distance-mi must be between 0 and 25000 (got %g)", f.distance)
+		}
+		dist = &f.distance
+	}
+	var w *scout.Watch
+	var market scout.Market
+	query := f.query
+	if f.watch != "" {
+		st, err := a.store(cmd.Context(), true)
+		if err != nil {
+			return err
+		}
+		ww, err := st.Watch(cmd.Context(), f.watch)
+		if err != nil {
+			return notFoundIsUsage(err)
+		}
+		w = &ww
+		if query == "" {
+			query = w.Query
+		}
+		comps, err := st.Comps(cmd.Context(), w.ID, now.Add(-a.cfg.CompsWindow))
+		if err != nil {
+			return err
+		}
+		market = scout.NewMarketCache(comps, a.compsOptions(), now).For(l)
+	}
+	if f.marketPrice != "" {
+		mp, err := scout.ParseAmount(f.marketPrice)
+		if err != nil || mp == 0 {
+			return usageError("--market-price must be a positive amount (got %q)", f.marketPrice)
+		}
+		market = scout.Market{MedianCents: mp, Samples: 1, Confidence: scout.ConfidenceHigh, Condition: "given"}
+	}
+	var exclude []string
+	weights := a.weights()
+	if w != nil {
+		exclude = w.Exclude
+	}
+	sc := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: w, Terms: scout.ParseQuery(query, exclude), DistanceMi: dist,
+		Market: market, Now: now}, weights)
+	return a.printScore(sc, f, nil)
+}
+
+func (a *app) scoreListing(cmd *cobra.Command, f scoreFlags) error {
+	st, err := a.store(cmd.Context(), true)
+	if err != nil {
+		return err
+	}
+	d, err := st.DealForListing(cmd.Context(), f.listing, f.watch)
+	if err != nil {
+		return notFoundIsUsage(err)
+	}
+	return a.printScore(d.Score, f, &d)
+}
+
+func (a *app) printScore(sc scout.Score, f scoreFlags, d *scout.Deal) error {
+	if f.asJSON {
+		m := sc.Market
+		return writeJSON(a.stdout(), scoreJSON{Score: sc.Total, Components: sc.Components, ProfitCents: sc.ProfitCents,
+			Fallback: sc.Fallback, Market: marketJSON{MedianCents: m.MedianCents, Samples: m.Samples,
+				Confidence: nonEmpty(m.Confidence, scout.ConfidenceNone), IQRCents: m.IQRCents, WindowDays: m.WindowDays, Condition: m.Condition}})
+	}
+	out := a.stdout()
+	if d != nil {
+		fmt.Fprintf(out, "%s — %s (%s, watch %s)\n", d.Listing.Title, scout.FormatPrice(d.Listing.PriceCents, d.Listing.Currency),
+			d.Listing.Source, d.Watch)
+	}
+	fmt.Fprintf(out, "score %.1f/100", sc.Total)
+	if sc.Fallback {
+		fmt.Fprint(out, " (original Deal Scout formula: no market value and no price limit)")
+	}
+	fmt.Fprintln(out)
+	if sc.ProfitCents != nil {
+		fmt.Fprintf(out, "estimated profit %s\n", scout.FormatPrice(*sc.ProfitCents, "USD"))
+	}
+	m := sc.Market
+	if m.MedianCents > 0 && m.Confidence != scout.ConfidenceNone {
+		fmt.Fprintf(out, "market value %s (middle half %s–%s) from %d comps, %s confidence, %s, last %d days\n",
+			scout.FormatPrice(m.MedianCents, "USD"), scout.FormatPrice(m.P25Cents, "USD"), scout.FormatPrice(m.P75Cents, "USD"),
+			m.Samples, m.Confidence, nonEmpty(m.Condition, "all conditions"), m.WindowDays)
+	} else {
+		fmt.Fprintf(out, "market value unknown (%d comps; too few)\n", m.Samples)
+	}
+	if !f.explain {
+		return nil
+	}
+	names := make([]string, 0, len(sc.Components))
+	for n := range sc.Components {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(x, y string) int {
+		return slices.Index(scout.ComponentNames, x) - slices.Index(scout.ComponentNames, y)
+	})
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPONENT\tVALUE\tWEIGHT\tREASON")
+	for _, n := range names {
+		c := sc.Components[n]
+		fmt.Fprintf(tw, "%s\t%.2f\t%g\t%s\n", n, c.Value, c.Weight, c.Reason)
+	}
+	return tw.Flush()
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// rescore recomputes every open deal's score and reports the changes.
+func (a *app) rescore(cmd *cobra.Command, f scoreFlags) error {
+	st, err := a.store(cmd.Context(), true)
+	if err != nil {
+		return err
+	}
+	res, err := Rescore(cmd.Context(), st, f.watch, a.weights(), a.compsOptions(), a.now())
+	if err != nil {
+		return notFoundIsUsage(err)
+	}
+	if f.asJSON {
+		return writeJSON(a.stdout(), res)
+	}
+	fmt.Fprintf(a.stdout(), "re-scored %d deals: %d changed", res.Deals, res.Changed)
+	if res.Changed > 0 {
+		fmt.Fprintf(a.stdout(), " (%d up, %d down, mean change %+.1f, largest %+.1f)", res.Up, res.Down, res.MeanDelta, res.MaxDelta)
+	}
+	fmt.Fprintln(a.stdout())
+	return nil
+}
+
+// RescoreResult is what `score` reports.
+type RescoreResult struct {
+	Deals     int     `json:"deals"`
+	Changed   int     `json:"changed"`
+	Up        int     `json:"up"`
+	Down      int     `json:"down"`
+	MeanDelta float64 `json:"mean_delta"`
+	MaxDelta  float64 `json:"max_delta"` // the change of largest magnitude, signed
+}
+
+// Rescore re-scores the open deals of one watch (or all) and saves the
+// changed scores. It is exported for the benchmark.
+func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time) (RescoreResult, error) {
+	var res RescoreResult
+	var ws []scout.Watch
+	if watch != "" {
+		w, err := st.Watch(ctx, watch)
+		if err != nil {
+			return res, err
+		}
+		ws = []scout.Watch{w}
+	} else {
+		var err error
+		if ws, err = st.Watches(ctx); err != nil {
+			return res, err
+		}
+	}
+	window := co.Window
+	if window <= 0 {
+		window = scout.DefaultCompsWindow
+	}
+	var sum float64
+	for i := range ws {
+		w := &ws[i]
+		deals, err := st.OpenDeals(ctx, w.ID)
+		if err != nil {
+			return res, err
+		}
+		comps, err := st.Comps(ctx, w.ID, now.Add(-window))
+		if err != nil {
+			return res, err
+		}
+		changed := scout.Rescore(w, deals, scout.NewMarketCache(comps, co, now), weights, now)
+		res.Deals += len(deals)
+		for _, d := range deals {
+			sc, ok := changed[d.ID]
+			if !ok {
+				continue
+			}
+			delta := sc.Total - d.Score.Total
+			if delta == 0 {
+				continue
+			}
+			res.Changed++
+			sum += delta
+			if delta > 0 {
+				res.Up++
+			} else {
+				res.Down++
+			}
+			if math.Abs(delta) > math.Abs(res.MaxDelta) {
+				res.MaxDelta = delta
+			}
+		}
+		if err := st.UpdateScores(ctx, changed); err != nil {
+			return res, err
+		}
+	}
+	if res.Changed > 0 {
+		res.MeanDelta = math.Round(sum/float64(res.Changed)*10) / 10
+	}
+	return res, nil
+}

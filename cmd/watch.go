@@ -1,0 +1,436 @@
+package cmd
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+func newWatchCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "watch",
+		Short: "Manage watches (saved searches): add, list, show, edit, rm, pause, resume, import, export",
+	}
+	c.AddCommand(newWatchAddCmd(a), newWatchEditCmd(a), newWatchListCmd(a), newWatchShowCmd(a),
+		newWatchRmCmd(a), newWatchPauseCmd(a, true), newWatchPauseCmd(a, false), newWatchExportCmd(a), newWatchImportCmd(a))
+	return c
+}
+
+// watchFlags are the flags add and edit share; edit applies only those given.
+type watchFlags struct {
+	query, minPrice, maxPrice, currency, zip, digest, quiet string
+	exclude, sources, conditions, notify                    []string
+	lat, lng, radius, minScore                              float64
+	every                                                   time.Duration
+}
+
+func (f *watchFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.query, "query", "", `what to search for: words, "quoted phrases", -excluded words`)
+	fs.StringSliceVar(&f.exclude, "exclude", nil, "a word that must not appear (repeatable)")
+	fs.StringSliceVar(&f.sources, "source", nil, "where to look: ebay, ebay:CATEGORY_IDS, feed:URL, craigslist:SITE, file:PATH, demo (repeatable; default demo)")
+	fs.StringVar(&f.minPrice, "min-price", "", `lowest price in currency units, e.g. 50 or 49.99 ("none" clears)`)
+	fs.StringVar(&f.maxPrice, "max-price", "", `highest price in currency units ("none" clears)`)
+	fs.StringVar(&f.currency, "currency", "", "ISO currency of the price range (default USD)")
+	fs.StringSliceVar(&f.conditions, "condition", nil, "acceptable condition (repeatable): "+conditionWords())
+	fs.StringVar(&f.zip, "zip", "", "US ZIP code the search is centred on")
+	fs.Float64Var(&f.lat, "lat", 0, "latitude the search is centred on (with --lng)")
+	fs.Float64Var(&f.lng, "lng", 0, "longitude the search is centred on (with --lat)")
+	fs.Float64Var(&f.radius, "radius-mi", 0, "only listings within this many miles (1–500; needs --zip or --lat/--lng)")
+	fs.Float64Var(&f.minScore, "min-score", scout.DefaultMinScore, "alert at once when a deal scores at least this (0–100)")
+	fs.StringSliceVar(&f.notify, "notify", nil, "channel to alert (repeatable; see `dealscout channel list`)")
+	fs.DurationVar(&f.every, "every", scout.DefaultEvery, "least time between two polls of this watch")
+	fs.StringVar(&f.digest, "digest", scout.DefaultDigest, "digest of the deals that did not alert at once: daily@HH:MM, hourly or off")
+	fs.StringVar(&f.quiet, "quiet", "", "quiet hours that hold instant alerts, e.g. 22:00-07:00 (\"off\" clears)")
+}
+
+func conditionWords() string {
+	ws := make([]string, len(scout.Conditions))
+	for i, c := range scout.Conditions {
+		ws[i] = string(c)
+	}
+	return strings.Join(ws, ", ")
+}
+
+// apply copies the flags the user set onto w.
+func (f *watchFlags) apply(fs *pflag.FlagSet, w *scout.Watch) error {
+	ch := fs.Changed
+	if ch("query") {
+		w.Query = f.query
+	}
+	if ch("exclude") {
+		w.Exclude = f.exclude
+	}
+	if ch("source") {
+		w.Sources = f.sources
+	}
+	for _, p := range []struct {
+		flag, val string
+		dst       **int64
+	}{{"min-price", f.minPrice, &w.MinPriceCents}, {"max-price", f.maxPrice, &w.MaxPriceCents}} {
+		if !ch(p.flag) {
+			continue
+		}
+		if p.val == "none" || p.val == "" {
+			*p.dst = nil
+			continue
+		}
+		cents, err := scout.ParseAmount(p.val)
+		if err != nil {
+			return &scout.FieldError{Field: strings.ReplaceAll(p.flag, "-", "_"), Problem: fmt.Sprintf("--%s: %v; give an amount between 0 and 1000000, e.g. 149.99", p.flag, err)}
+		}
+		*p.dst = &cents
+	}
+	if ch("currency") {
+		w.Currency = f.currency
+	}
+	if ch("condition") {
+		w.Conditions = nil
+		for _, c := range f.conditions {
+			w.Conditions = append(w.Conditions, scout.Condition(c))
+		}
+	}
+	if ch("zip") {
+		w.ZIP, w.HasCoords = f.zip, false
+	}
+	if ch("lat") || ch("lng") {
+		if !ch("lat") || !ch("lng") {
+			return &scout.FieldError{Field: "lat", Problem: "--lat and --lng must be given together"}
+		}
+		if ch("zip") && f.zip != "" {
+			return &scout.FieldError{Field: "zip", Problem: "give either --zip or --lat/--lng, not both"}
+		}
+		w.ZIP, w.HasCoords, w.Lat, w.Lng = "", true, f.lat, f.lng
+	}
+	if ch("radius-mi") {
+		w.RadiusMi = f.radius
+	}
+	if ch("min-score") {
+		w.MinScore = f.minScore
+	}
+	if ch("notify") {
+		w.Notify = f.notify
+	}
+	if ch("every") {
+		w.Every = f.every
+	}
+	if ch("digest") {
+		w.Digest = f.digest
+	}
+	if ch("quiet") {
+		w.Quiet = f.quiet
+		if f.quiet == "off" {
+			w.Quiet = ""
+		}
+	}
+	return nil
+}
+
+// validateWatch runs the watch's own checks and the ones that need the
+// store: every notify name must be a channel.
+func (a *app) validateWatch(cmd *cobra.Command, st *store.Store, w *scout.Watch) error {
+	if err := w.Validate(a.cfg.LegalMode); err != nil {
+		return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+	}
+	missing, err := st.MissingChannels(cmd.Context(), w.Notify)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return usageError("watch %q: notify: no channel named %s; add it first with `dealscout channel add NAME URL`", w.Name, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func newWatchAddCmd(a *app) *cobra.Command {
+	var f watchFlags
+	c := &cobra.Command{
+		Use:   "add NAME --query Q [flags]",
+		Short: "Add a watch",
+		Example: `  dealscout watch add couches --query "sectional sofa" --exclude broken --max-price 400 \
+      --zip 94105 --radius-mi 25 --condition good --condition like_new --notify phone`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w := scout.NewWatch(args[0])
+			if err := f.apply(cmd.Flags(), &w); err != nil {
+				return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+			}
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			if err := a.validateWatch(cmd, st, &w); err != nil {
+				return err
+			}
+			if err := st.CreateWatch(cmd.Context(), &w); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					return usageError("%v; change it with `dealscout watch edit %s`", err, w.Name)
+				}
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "added watch %q\n", w.Name)
+			return nil
+		},
+	}
+	f.register(c.Flags())
+	return c
+}
+
+func newWatchEditCmd(a *app) *cobra.Command {
+	var f watchFlags
+	var rename string
+	c := &cobra.Command{
+		Use:   "edit NAME [flags]",
+		Short: "Change a watch (only the flags given change)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			w, err := st.Watch(cmd.Context(), args[0])
+			if err != nil {
+				return notFoundIsUsage(err)
+			}
+			if err := f.apply(cmd.Flags(), &w); err != nil {
+				return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+			}
+			if cmd.Flags().Changed("name") {
+				w.Name = rename
+			}
+			if err := a.validateWatch(cmd, st, &w); err != nil {
+				return err
+			}
+			if err := st.UpdateWatch(cmd.Context(), &w); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					return withCode(ExitUsage, err)
+				}
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "updated watch %q\n", w.Name)
+			return nil
+		},
+	}
+	f.register(c.Flags())
+	c.Flags().StringVar(&rename, "name", "", "rename the watch")
+	return c
+}
+
+func newWatchListCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List watches",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			ws, err := st.Watches(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.stdout(), nonNilSlice(ws))
+			}
+			if len(ws) == 0 {
+				fmt.Fprintln(a.stdout(), "no watches yet; add one with `dealscout watch add NAME --query Q`")
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tQUERY\tSOURCES\tPRICE\tEVERY\tNOTIFY\tSTATE")
+			for _, w := range ws {
+				state := "active"
+				if w.Paused {
+					state = "paused"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", w.Name, clip(w.Query, 40), strings.Join(w.Sources, ","),
+					priceRange(w), scout.FormatEvery(w.Every), strings.Join(w.Notify, ","), state)
+			}
+			return tw.Flush()
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func newWatchShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show one watch",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			w, err := st.Watch(cmd.Context(), args[0])
+			if err != nil {
+				return notFoundIsUsage(err)
+			}
+			if asJSON {
+				return writeJSON(a.stdout(), w)
+			}
+			tw := tabwriter.NewWriter(a.stdout(), 0, 4, 2, ' ', 0)
+			loc := w.ZIP
+			if loc == "" && w.HasCoords {
+				loc = fmt.Sprintf("%.4f,%.4f", w.Lat, w.Lng)
+			}
+			rows := [][2]string{{"name", w.Name}, {"query", w.Query}, {"exclude", strings.Join(w.Exclude, ", ")},
+				{"sources", strings.Join(w.Sources, ", ")}, {"price", priceRange(w)}, {"currency", w.Currency},
+				{"conditions", joinConds(w.Conditions)}, {"location", loc}, {"radius", fmt.Sprintf("%g mi", w.RadiusMi)},
+				{"alert at score", fmt.Sprintf("%g", w.MinScore)}, {"notify", strings.Join(w.Notify, ", ")},
+				{"every", scout.FormatEvery(w.Every)}, {"digest", w.Digest}, {"quiet", w.Quiet},
+				{"paused", fmt.Sprint(w.Paused)}, {"last polled", fmtTime(w.LastPolledAt)}}
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%s:\t%s\n", r[0], r[1])
+			}
+			return tw.Flush()
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func newWatchRmCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rm NAME",
+		Short: "Remove a watch and its deals (listings stay for market comparisons)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			if err := st.DeleteWatch(cmd.Context(), args[0]); err != nil {
+				return notFoundIsUsage(err)
+			}
+			fmt.Fprintf(a.stdout(), "removed watch %q\n", args[0])
+			return nil
+		},
+	}
+}
+
+func newWatchPauseCmd(a *app, pause bool) *cobra.Command {
+	use, short, done := "resume NAME", "Resume polling a watch", "resumed"
+	if pause {
+		use, short, done = "pause NAME", "Stop polling a watch until resumed", "paused"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			if err := st.SetWatchPaused(cmd.Context(), args[0], pause); err != nil {
+				return notFoundIsUsage(err)
+			}
+			fmt.Fprintf(a.stdout(), "%s watch %q\n", done, args[0])
+			return nil
+		},
+	}
+}
+
+func newWatchExportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export [FILE]",
+		Short: "Write every watch as JSON to FILE or stdout",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			ws, err := st.Watches(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 || args[0] == "-" {
+				return writeJSON(a.stdout(), nonNilSlice(ws))
+			}
+			return writeFileAtomic(args[0], func(w io.Writer) error { return writeJSON(w, nonNilSlice(ws)) })
+		},
+	}
+}
+
+func newWatchImportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Create or update watches from a JSON export (by name; - reads stdin)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var r io.Reader = a.env.Stdin
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return usageError("watch import: %v", err)
+				}
+				defer f.Close()
+				r = f
+			}
+			var ws []scout.Watch
+			dec := json.NewDecoder(io.LimitReader(r, 32<<20))
+			if err := dec.Decode(&ws); err != nil {
+				return usageError("watch import %s: not a JSON array of watches: %v", args[0], err)
+			}
+			st, err := a.store(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			names := map[string]bool{}
+			for i := range ws {
+				if names[ws[i].Name] {
+					return usageError("watch import %s: watch %q appears twice", args[0], ws[i].Name)
+				}
+				names[ws[i].Name] = true
+				if err := a.validateWatch(cmd, st, &ws[i]); err != nil {
+					return withCode(ExitUsage, fmt.Errorf("watch import %s: item %d: %w", args[0], i+1, err))
+				}
+			}
+			created, updated, err := st.ImportWatches(cmd.Context(), ws)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "imported %d watches (%d new, %d updated)\n", len(ws), created, updated)
+			return nil
+		},
+	}
+}
+
+func priceRange(w scout.Watch) string {
+	switch {
+	case w.MinPriceCents == nil && w.MaxPriceCents == nil:
+		return "any"
+	case w.MinPriceCents == nil:
+		return "≤ " + scout.FormatPrice(*w.MaxPriceCents, w.Currency)
+	case w.MaxPriceCents == nil:
+		return "≥ " + scout.FormatPrice(*w.MinPriceCents, w.Currency)
+	}
+	return scout.FormatPrice(*w.MinPriceCents, w.Currency) + "–" + scout.FormatPrice(*w.MaxPriceCents, w.Currency)
+}
+
+func joinConds(cs []scout.Condition) string {
+	if len(cs) == 0 {
+		return "any"
+	}
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
