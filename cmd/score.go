@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -290,7 +291,7 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 	var sum float64
 	for i := range ws {
 		w := &ws[i]
-		deals, err := st.OpenDeals(ctx, w.ID)
+		stored, err := st.DealsForRescore(ctx, w.ID)
 		if err != nil {
 			return res, err
 		}
@@ -298,14 +299,23 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 		if err != nil {
 			return res, err
 		}
-		changed := scout.Rescore(w, deals, scout.NewMarketCache(comps, co, now), weights, now)
+		deals := make([]scout.Deal, len(stored))
+		for j := range stored {
+			deals[j] = stored[j].Deal
+		}
+		scores := scout.Rescore(w, deals, scout.NewMarketCache(comps, co, now), weights, now)
 		res.Deals += len(deals)
-		for _, d := range deals {
-			sc, ok := changed[d.ID]
-			if !ok {
+		var ups []store.ScoreUpdate
+		for j, sc := range scores {
+			enc, err := json.Marshal(sc)
+			if err != nil {
+				return res, err
+			}
+			if string(enc) == stored[j].Components {
 				continue
 			}
-			delta := sc.Total - d.Score.Total
+			ups = append(ups, store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(enc)})
+			delta := sc.Total - deals[j].Score.Total
 			if delta == 0 {
 				continue
 			}
@@ -320,7 +330,7 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 				res.MaxDelta = delta
 			}
 		}
-		if err := st.UpdateScores(ctx, changed); err != nil {
+		if err := st.UpdateScores(ctx, ups); err != nil {
 			return res, err
 		}
 	}

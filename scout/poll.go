@@ -368,7 +368,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 	}
 	backfill := !w.Backfilled && !p.AlertBackfill
 	weights := p.Weights.Merge(w.Settings.Weights)
-	markets := NewMarketCache(comps, p.Comps, now)
+	markets := NewMarketCache(withBatch(comps, matched, now), p.Comps, now)
 	for i, l := range matched {
 		k, existed := known[l.Key()]
 		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: terms, DistanceMi: dists[i], Market: markets.For(l), Now: now}, weights)
@@ -480,4 +480,26 @@ func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchRep
 		wr.Errors = append(wr.Errors, err.Error())
 	}
 	return wr
+}
+
+// withBatch prices a fetch against the stored comps plus the listings it
+// just brought, so the first poll of a watch already has a market and a
+// re-score right after a poll changes nothing.
+func withBatch(stored []Comp, batch []Listing, now time.Time) []Comp {
+	in := make(map[string]bool, len(batch))
+	out := make([]Comp, 0, len(stored)+len(batch))
+	for _, l := range batch {
+		in[l.Key()] = true
+		if !l.PriceKnown {
+			continue
+		}
+		out = append(out, Comp{Key: l.Key(), PriceCents: l.PriceCents, Currency: l.Currency, Condition: l.Condition,
+			Title: l.Title, SeenAt: now, PostedAt: l.PostedAt})
+	}
+	for _, c := range stored {
+		if !in[c.Key] {
+			out = append(out, c)
+		}
+	}
+	return out
 }

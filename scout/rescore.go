@@ -31,29 +31,13 @@ func (c *MarketCache) For(l Listing) Market {
 }
 
 // Rescore recomputes the scores of a watch's deals with the current weights
-// and comps, returning only the deals whose score changed, by deal id.
-func Rescore(w *Watch, deals []Deal, markets *MarketCache, weights Weights, now time.Time) map[int64]Score {
+// and comps, in the order given.
+func Rescore(w *Watch, deals []Deal, markets *MarketCache, weights Weights, now time.Time) []Score {
 	terms := ParseQuery(w.Query, w.Exclude)
-	ws := weights.Merge(w.Settings.Weights)
-	out := map[int64]Score{}
-	for _, d := range deals {
-		sc := ScoreDeal(ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
-			Market: markets.For(d.Listing), Now: now}, ws)
-		if sc.Total != d.Score.Total || !sameComponents(sc, d.Score) {
-			out[d.ID] = sc
-		}
+	out := make([]Score, len(deals))
+	for i, d := range deals {
+		out[i] = ScoreDeal(ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
+			Market: markets.For(d.Listing), Now: now}, weights)
 	}
 	return out
-}
-
-func sameComponents(a, b Score) bool {
-	if len(a.Components) != len(b.Components) || a.Market != b.Market {
-		return false
-	}
-	for k, v := range a.Components {
-		if b.Components[k] != v {
-			return false
-		}
-	}
-	return true
 }

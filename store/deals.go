@@ -145,32 +145,95 @@ func scanDeal(r rowScanner) (scout.Deal, error) {
 	return d, nil
 }
 
-// RescoreItem is one stored deal with what re-scoring needs.
-type RescoreItem struct {
-	DealID int64
-	Deal   scout.Deal
+// ScoreUpdate is one deal's new score, already encoded.
+type ScoreUpdate struct {
+	DealID     int64
+	Total      float64
+	Components string // JSON of the whole scout.Score
 }
 
-// UpdateScores writes new scores for deals in one transaction.
-func (s *Store) UpdateScores(ctx context.Context, scores map[int64]scout.Score) error {
+// UpdateScores writes new scores in one transaction, a thousand rows per
+// statement: re-scoring 100,000 deals one UPDATE at a time spent most of
+// its time crossing into SQLite.
+func (s *Store) UpdateScores(ctx context.Context, ups []ScoreUpdate) error {
+	if len(ups) == 0 {
+		return nil
+	}
 	now := ts(s.Now())
+	type row struct {
+		I int64   `json:"i"`
+		S float64 `json:"s"`
+		C string  `json:"c"`
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?, components = ?, updated_at = ? WHERE id = ?`)
+		stmt, err := tx.PrepareContext(ctx, `UPDATE deals SET score = j.value ->> 's', components = j.value ->> 'c', updated_at = ?
+			FROM json_each(?) AS j WHERE deals.id = j.value ->> 'i'`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		for id, sc := range scores {
-			b, err := json.Marshal(sc)
+		for start := 0; start < len(ups); start += 1000 {
+			chunk := ups[start:min(start+1000, len(ups))]
+			rows := make([]row, len(chunk))
+			for i, u := range chunk {
+				rows[i] = row{u.DealID, u.Total, u.Components}
+			}
+			b, err := json.Marshal(rows)
 			if err != nil {
 				return err
 			}
-			if _, err := stmt.ExecContext(ctx, sc.Total, string(b), now, id); err != nil {
-				return fmt.Errorf("store: update score of deal %d: %w", id, err)
+			if _, err := stmt.ExecContext(ctx, now, string(b)); err != nil {
+				return fmt.Errorf("store: update scores: %w", err)
 			}
 		}
 		return nil
 	})
+}
+
+// ScoredDeal is a stored deal with its score as stored, for re-scoring.
+type ScoredDeal struct {
+	Deal       scout.Deal // Score holds only Total
+	Components string     // the stored JSON
+}
+
+// DealsForRescore returns a watch's open deals with their stored score JSON
+// left encoded: re-scoring compares encodings instead of decoding 100,000.
+func (s *Store) DealsForRescore(ctx context.Context, watchID int64) ([]ScoredDeal, error) {
+	var out []ScoredDeal
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.score, d.components, d.distance_mi, l.id, l.source, l.source_id,
+			l.title, l.price_cents, l.currency, l.price_known, l.free, l.condition, l.posted_at, l.images, l.shipping_cents
+			FROM deals d JOIN listings l ON l.id = d.listing_id WHERE d.watch_id = ? AND d.status != 'dismissed' ORDER BY d.id`, watchID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sd ScoredDeal
+			var dist sql.NullFloat64
+			var cond, images string
+			var posted sql.NullString
+			d, l := &sd.Deal, &sd.Deal.Listing
+			if err := rows.Scan(&d.ID, &d.Score.Total, &sd.Components, &dist, &l.ID, &l.Source, &l.SourceID, &l.Title,
+				&l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond, &posted, &images, &l.ShippingCents); err != nil {
+				return err
+			}
+			d.WatchID = watchID
+			if dist.Valid {
+				d.DistanceMi = &dist.Float64
+			}
+			l.Condition, l.PostedAt = scout.Condition(cond), parseTS(posted)
+			if images != "[]" {
+				_ = json.Unmarshal([]byte(images), &l.Images)
+			}
+			out = append(out, sd)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: deals for re-scoring: %w", err)
+	}
+	return out, nil
 }
 
 // PricePoint is one entry of a listing's price history.
@@ -204,13 +267,4 @@ func (s *Store) PriceHistory(ctx context.Context, listingID int64) ([]PricePoint
 		return nil, fmt.Errorf("store: price history: %w", err)
 	}
 	return out, nil
-}
-
-// OpenDeals returns a watch's deals that are not dismissed, for re-scoring.
-func (s *Store) OpenDeals(ctx context.Context, watchID int64) ([]scout.Deal, error) {
-	ds, err := s.dealsWhere(ctx, ` WHERE d.watch_id = ? AND d.status != 'dismissed' ORDER BY d.id`, watchID)
-	if err != nil {
-		return nil, fmt.Errorf("store: open deals: %w", err)
-	}
-	return ds, nil
 }

@@ -1,0 +1,26 @@
+package pushover
+
+import (
+	"testing"
+
+	"github.com/dealscout/dealscout/notify"
+	"github.com/dealscout/dealscout/notify/channels/channeltest"
+)
+
+func TestBuildFormGolden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		golden string
+		msg    notify.Message
+	}{
+		{"deal.json", channeltest.DealMessage()},
+		{"price_drop.json", channeltest.DropMessage()},
+		{"digest.json", channeltest.DigestMessage()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			t.Parallel()
+			channeltest.Golden(t, tt.golden, formJSON(t, buildForm(tt.msg)))
+		})
+	}
+}
