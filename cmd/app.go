@@ -103,7 +103,7 @@ func newLogger(w io.Writer, format string, lv slog.Level) *slog.Logger {
 		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 			color = true
 		}
-		return slog.New(tint.NewHandler(w, &tint.Options{Level: lv, TimeFormat: time.Kitchen, NoColor: !color}))
+		return slog.New(tint.NewTextHandler(w, &tint.Options{Level: lv, TimeFormat: time.Kitchen, NoColor: !color}))
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))
 }

@@ -49,7 +49,7 @@ type Dispatcher struct {
 // FlushResult counts what a flush did.
 type FlushResult struct {
 	Sent, Retrying, Dead, Held int
-	SentByWatch               map[int64]int
+	SentByWatch                map[int64]int
 }
 
 // Flush queues due digests, then delivers every due alert once.

@@ -69,7 +69,7 @@ func decodeSearch(body []byte, opt decodeOptions) (page, error) {
 	data, ok := top["data"].(map[string]any)
 	if !ok {
 		if msg := apiErrors(top["errors"]); msg != "" {
-			return page{}, fmt.Errorf("Craigslist answered with errors: %s", msg)
+			return page{}, fmt.Errorf("craigslist answered with errors: %s", msg)
 		}
 		return page{}, errors.New("malformed response: no data object")
 	}

@@ -70,7 +70,7 @@ type item struct {
 // newItem draws slot n's listing. The draws happen in a fixed order whatever
 // the outcome, so adding a field at the end never changes existing items.
 func newItem(n int64) item {
-	r := rand.New(rand.NewPCG(seed, uint64(n))) // #nosec G404 -- sample data, not security
+	r := rand.New(rand.NewPCG(seed, uint64(n))) // #nosec G404 G115 -- sample data, not security; slot numbers are never negative
 	it := item{slot: n, kind: catalogue[r.IntN(len(catalogue))]}
 	it.postedAt = epoch.Add(time.Duration(n)*slotEvery + time.Duration(r.Int64N(int64(slotEvery/time.Second)))*time.Second)
 

@@ -292,8 +292,7 @@ func TestFetchStopsAtThePageCap(t *testing.T) {
 
 func TestFetchDoesNotFollowNextToAnotherHost(t *testing.T) {
 	t.Parallel()
-	var env *testEnv
-	env = newTestEnv(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	env := newTestEnv(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
 		body := strings.ReplaceAll(string(fixture(t, "search_page1.json", "https://evil.example")), "{{BASE}}", "")
 		_, _ = w.Write([]byte(body))
