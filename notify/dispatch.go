@@ -85,7 +85,8 @@ func (d *Dispatcher) Flush(ctx context.Context) (FlushResult, error) {
 
 func (d *Dispatcher) deliver(ctx context.Context, a store.Alert, notifiers map[string]Notifier, res *FlushResult) {
 	log := d.Log.With("alert_id", a.ID, "channel", a.Channel, "reason", a.Reason)
-	if !d.limiter(a.Channel).Allow() {
+	// The injected clock, not the wall clock: tokens refill as d.Now advances.
+	if !d.limiter(a.Channel).AllowN(d.Now(), 1) {
 		res.Held++ // stays pending; the next flush sends it
 		return
 	}
