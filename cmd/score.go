@@ -267,8 +267,15 @@ type RescoreResult struct {
 	MaxDelta  float64 `json:"max_delta"` // the change of largest magnitude, signed
 }
 
+// rescoreChunk is how many deals a re-score reads, scores and writes at a
+// time: each chunk's write transaction stays around 100 ms, so a poll's
+// write never waits long behind a re-score.
+const rescoreChunk = 5000
+
 // Rescore re-scores the open deals of one watch (or all) and saves the
-// changed scores. It is exported for the benchmark.
+// changed scores. Reading, scoring and writing run as a three-stage pipeline
+// over chunks, so the two cores of a small server work at once. It is
+// exported for the benchmark.
 func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time) (RescoreResult, error) {
 	var res RescoreResult
 	var ws []scout.Watch
@@ -291,46 +298,40 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 	var sum float64
 	for i := range ws {
 		w := &ws[i]
-		stored, err := st.DealsForRescore(ctx, w.ID)
-		if err != nil {
-			return res, err
-		}
 		comps, err := st.Comps(ctx, w.ID, now.Add(-window))
 		if err != nil {
 			return res, err
 		}
-		deals := make([]scout.Deal, len(stored))
-		for j := range stored {
-			deals[j] = stored[j].Deal
-		}
-		scores := scout.Rescore(w, deals, scout.NewMarketCache(comps, co, now), weights, now)
-		res.Deals += len(deals)
-		var ups []store.ScoreUpdate
-		for j, sc := range scores {
-			enc, err := json.Marshal(sc)
-			if err != nil {
-				return res, err
-			}
-			if string(enc) == stored[j].Components {
-				continue
-			}
-			ups = append(ups, store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(enc)})
-			delta := sc.Total - deals[j].Score.Total
-			if delta == 0 {
-				continue
-			}
-			res.Changed++
-			sum += delta
-			if delta > 0 {
-				res.Up++
-			} else {
-				res.Down++
-			}
-			if math.Abs(delta) > math.Abs(res.MaxDelta) {
-				res.MaxDelta = delta
-			}
-		}
-		if err := st.UpdateScores(ctx, ups); err != nil {
+		markets := scout.NewMarketCache(comps, co, now)
+		err = rescorePipeline(ctx, st, w.ID,
+			func(deals []scout.Deal) ([]store.ScoreUpdate, error) {
+				scores := scout.Rescore(w, deals, markets, weights, now)
+				ups := make([]store.ScoreUpdate, len(deals))
+				for j, sc := range scores {
+					enc, err := json.Marshal(sc)
+					if err != nil {
+						return nil, err
+					}
+					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(enc)}
+					res.Deals++
+					delta := sc.Total - deals[j].Score.Total
+					if delta == 0 {
+						continue
+					}
+					res.Changed++
+					sum += delta
+					if delta > 0 {
+						res.Up++
+					} else {
+						res.Down++
+					}
+					if math.Abs(delta) > math.Abs(res.MaxDelta) {
+						res.MaxDelta = delta
+					}
+				}
+				return ups, nil
+			})
+		if err != nil {
 			return res, err
 		}
 	}
@@ -338,4 +339,71 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 		res.MeanDelta = math.Round(sum/float64(res.Changed)*10) / 10
 	}
 	return res, nil
+}
+
+// rescorePipeline pages through a watch's open deals: one goroutine reads
+// the next chunk while this one scores the current chunk and another writes
+// the previous one. score runs on this goroutine only. The first error stops
+// every stage; chunks already written stay written, which is harmless, since
+// a re-score is idempotent.
+func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, score func([]scout.Deal) ([]store.ScoreUpdate, error)) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	chunks := make(chan []scout.Deal, 1)
+	go func() {
+		defer close(chunks)
+		var after int64
+		for {
+			deals, err := st.DealsForRescore(ctx, watchID, after, rescoreChunk)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			if len(deals) == 0 {
+				return
+			}
+			select {
+			case chunks <- deals:
+			case <-ctx.Done():
+				return
+			}
+			if len(deals) < rescoreChunk {
+				return
+			}
+			after = deals[len(deals)-1].ID
+		}
+	}()
+	writes := make(chan []store.ScoreUpdate, 1)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for ups := range writes {
+			if ctx.Err() != nil {
+				continue // drain; the error is already recorded
+			}
+			if _, err := st.UpdateScores(ctx, ups); err != nil {
+				cancel(err)
+			}
+		}
+	}()
+	for deals := range chunks {
+		if ctx.Err() != nil {
+			continue
+		}
+		ups, err := score(deals)
+		if err != nil {
+			cancel(err)
+			continue
+		}
+		select {
+		case writes <- ups:
+		case <-ctx.Done():
+		}
+	}
+	close(writes)
+	<-written
+	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
+		return err
+	}
+	return nil
 }

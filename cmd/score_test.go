@@ -170,3 +170,85 @@ func BenchmarkRescore100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 }
+
+// TestRescoreCrossesChunksAndWatches re-scores two interleaved watches with
+// more deals than one pipeline chunk, and checks every stored score against
+// a direct ScoreDeal of the same deal.
+func TestRescoreCrossesChunksAndWatches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"), store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	n := rescoreChunk + rescoreChunk/2 // one full chunk and a partial one per watch
+	var ids []int64
+	for _, name := range []string{"tables", "chairs"} {
+		w := scout.NewWatch(name)
+		w.Query = "oak"
+		if err := st.CreateWatch(ctx, &w); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, w.ID)
+	}
+	// Alternate the watches' batches so their deal ids interleave.
+	for part := 0; part < 3; part++ {
+		for wi, name := range []string{"tables", "chairs"} {
+			w, _ := st.Watch(ctx, name)
+			batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
+			for i := part * n / 3; i < (part+1)*n/3; i++ {
+				l := scout.Listing{Source: "demo", SourceID: fmt.Sprintf("%s-%d", name, i), Title: "Oak thing",
+					PriceCents: int64(1000 + i%50*100), PriceKnown: true, Currency: "USD", Condition: scout.Conditions[i%7],
+					PostedAt: now.Add(-time.Duration(i%48) * time.Hour), ShippingCents: -1}
+				batch.Items = append(batch.Items, scout.FetchItem{Listing: l, Score: scout.Score{Total: float64(wi)}})
+			}
+			if _, err := st.ApplyFetch(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	weights := scout.DefaultWeights()
+	res, err := Rescore(ctx, st, "", weights, scout.CompsOptions{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deals != 2*n || res.Changed != 2*n {
+		t.Fatalf("re-score: %d deals, %d changed; want %d and %d", res.Deals, res.Changed, 2*n, 2*n)
+	}
+	for wi, name := range []string{"tables", "chairs"} {
+		w, _ := st.Watch(ctx, name)
+		comps, err := st.Comps(ctx, ids[wi], now.Add(-scout.DefaultCompsWindow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		markets := scout.NewMarketCache(comps, scout.CompsOptions{}, now)
+		deals, err := st.Deals(ctx, store.DealFilter{Watch: name, Limit: 2 * n, MinScore: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(deals) != n {
+			t.Fatalf("%s has %d deals, want %d", name, len(deals), n)
+		}
+		for _, d := range deals {
+			want := scout.ScoreDeal(scout.ScoreInput{Listing: d.Listing, Watch: &w, Terms: scout.ParseQuery(w.Query, w.Exclude),
+				DistanceMi: d.DistanceMi, Market: markets.For(d.Listing), Now: now}, weights)
+			if d.Score.Total != want.Total {
+				t.Fatalf("%s deal %d: stored score %v, want %v", name, d.ID, d.Score.Total, want.Total)
+			}
+		}
+	}
+	again, err := Rescore(ctx, st, "", weights, scout.CompsOptions{}, now)
+	if err != nil || again.Changed != 0 || again.Deals != 2*n {
+		t.Errorf("second re-score: %+v, %v; want %d deals, 0 changed", again, err, 2*n)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Rescore(cancelled, st, "", weights, scout.CompsOptions{}, now); err == nil {
+		t.Error("re-score with a cancelled context returned no error")
+	}
+}
