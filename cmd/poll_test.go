@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -65,6 +66,15 @@ type pollJSON struct {
 		Matched    int      `json:"matched"`
 		Gone       int      `json:"gone"`
 		Errors     []string `json:"errors"`
+		Sources    []struct {
+			Source        string `json:"source"`
+			Status        string `json:"status"`
+			Fetched       int    `json:"fetched"`
+			New           int    `json:"new"`
+			Matched       int    `json:"matched"`
+			FailureStreak int    `json:"failure_streak"`
+			Error         string `json:"error"`
+		} `json:"sources"`
 	} `json:"watches"`
 }
 
@@ -185,6 +195,33 @@ func TestPollPartialFailureExits3AndKeepsTheRest(t *testing.T) {
 	}
 	if rep.Watches[0].New != 2 || len(rep.Watches[0].Errors) != 1 || !strings.Contains(rep.Watches[0].Errors[0], "bad.json") {
 		t.Errorf("report %+v: want the good file's 2 listings stored and one error naming bad.json", rep.Watches[0])
+	}
+	// Per-source counts and health, in the report and in the poll_runs row.
+	srcs := rep.Watches[0].Sources
+	if len(srcs) != 2 {
+		t.Fatalf("report has %d source entries, want 2: %+v", len(srcs), srcs)
+	}
+	if g := srcs[0]; g.Source != "file:"+good || g.Status != "ok" || g.Fetched != 2 || g.New != 2 || g.Matched != 2 || g.Error != "" {
+		t.Errorf("good source report %+v, want ok with 2 fetched, new and matched", g)
+	}
+	if b := srcs[1]; b.Source != "file:"+bad || b.Status != "failed" || b.Fetched != 0 || b.FailureStreak != 1 || !strings.Contains(b.Error, "bad.json") {
+		t.Errorf("bad source report %+v, want failed, streak 1, an error naming bad.json", b)
+	}
+	c.now = c.now.Add(time.Hour)
+	if _, again := c.poll(); again.Watches[0].Sources[1].FailureStreak != 2 {
+		t.Errorf("second failing poll: streak %d, want 2", again.Watches[0].Sources[1].FailureStreak)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(c.dir, "dealscout.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var stored string
+	if err := db.QueryRowContext(t.Context(), `SELECT report FROM poll_runs WHERE id = ?`, rep.RunID).Scan(&stored); err != nil {
+		t.Fatalf("poll_runs row %d: %v", rep.RunID, err)
+	}
+	if !strings.Contains(stored, `"source":"file:`+bad+`","status":"failed"`) || !strings.Contains(stored, `"failure_streak":1`) {
+		t.Errorf("poll_runs report lacks the per-source entries: %s", stored)
 	}
 }
 

@@ -166,7 +166,7 @@ type fetched struct {
 }
 
 func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
-	wr := WatchReport{Watch: w.Name, Errors: []string{}, sources: len(w.Sources)}
+	wr := WatchReport{Watch: w.Name, Errors: []string{}, Sources: []SourceReport{}, sources: len(w.Sources)}
 	log := p.Log.With("watch", w.Name)
 	states, err := p.Store.SourceStates(ctx, w.ID)
 	if err != nil {
@@ -183,25 +183,35 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 	}
 	anyOK := false
 	for _, f := range results {
+		sr := SourceReport{Source: f.spec.String(), Status: SourceOK, FailureStreak: f.status.FailureStreak}
 		switch {
 		case f.skip != "":
+			sr.Status, sr.Error = SourceSkipped, f.skip
 			wr.Errors = append(wr.Errors, f.skip)
 		case f.err != nil:
+			sr.Status, sr.Error = SourceFailed, f.err.Error()
 			wr.failed++
 			wr.Errors = append(wr.Errors, f.err.Error())
 			log.Warn("source failed", "source", f.spec.String(), "error", f.err)
-			p.recordFailure(ctx, w, f, now, &wr)
+			p.recordFailure(ctx, w, f, now, &wr, &sr)
 		default:
 			anyOK = true
+			sr.FailureStreak = 0
+			if f.res.NotModified {
+				sr.Status = SourceNotModified
+			}
 			for _, warn := range f.res.Warnings {
 				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec, warn))
 			}
-			if err := p.ingest(ctx, w, f, terms, comps, now, &wr); err != nil {
+			if err := p.ingest(ctx, w, f, terms, comps, now, &sr.Counts); err != nil {
+				sr.Status, sr.Error = SourceFailed, err.Error()
 				wr.failed++
 				wr.Errors = append(wr.Errors, err.Error())
 				log.Error("storing listings failed", "source", f.spec.String(), "error", err)
 			}
 		}
+		wr.Counts.add(sr.Counts)
+		wr.Sources = append(wr.Sources, sr)
 	}
 	if !p.DryRun {
 		if err := p.Store.MarkWatchPolled(ctx, w.ID, now, anyOK); err != nil {
@@ -286,7 +296,7 @@ func buildQuery(w *Watch, spec SourceSpec, st SourceState) Query {
 		HasCoords: w.HasCoords, Lat: w.Lat, Lng: w.Lng, PostalCode: w.ZIP, RadiusMi: w.RadiusMi, State: st}
 }
 
-func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now time.Time, wr *WatchReport) {
+func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now time.Time, wr *WatchReport, sr *SourceReport) {
 	if p.DryRun {
 		return
 	}
@@ -300,6 +310,7 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 		wr.Errors = append(wr.Errors, err.Error())
 		return
 	}
+	sr.FailureStreak = streak
 	if p.FailAlertAt <= 0 || streak < p.FailAlertAt || alerted {
 		return
 	}
@@ -309,6 +320,7 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 		wr.Errors = append(wr.Errors, err.Error())
 		return
 	}
+	sr.AlertsQueued += len(alerts)
 	wr.AlertsQueued += len(alerts)
 }
 
@@ -328,7 +340,7 @@ func (p *Poller) systemAlerts(w *Watch, kind, spec, text string, now time.Time) 
 
 // ingest normalises, filters, scores and decides alerts for one source's
 // answer, then writes it all in one transaction.
-func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, comps []Comp, now time.Time, wr *WatchReport) error {
+func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
 	if f.res.NotModified {
 		return nil
 	}
@@ -444,18 +456,52 @@ type RunReport struct {
 
 // WatchReport is one watch's part of a run.
 type WatchReport struct {
-	Watch        string   `json:"watch"`
-	Fetched      int      `json:"fetched"`
-	New          int      `json:"new"`
-	Updated      int      `json:"updated"`
-	PriceDrops   int      `json:"price_drops"`
-	Matched      int      `json:"matched"`
-	Gone         int      `json:"gone"`
-	AlertsQueued int      `json:"alerts_queued"`
-	AlertsSent   int      `json:"alerts_sent"`
-	Errors       []string `json:"errors"`
-	sources      int
-	failed       int
+	Watch string `json:"watch"`
+	Counts
+	AlertsSent int            `json:"alerts_sent"`
+	Errors     []string       `json:"errors"`
+	Sources    []SourceReport `json:"sources"`
+	sources    int
+	failed     int
+}
+
+// Counts are what a poll did, for one source or summed over a watch.
+type Counts struct {
+	Fetched      int `json:"fetched"`
+	New          int `json:"new"`
+	Updated      int `json:"updated"`
+	PriceDrops   int `json:"price_drops"`
+	Matched      int `json:"matched"`
+	Gone         int `json:"gone"`
+	AlertsQueued int `json:"alerts_queued"`
+}
+
+func (c *Counts) add(o Counts) {
+	c.Fetched += o.Fetched
+	c.New += o.New
+	c.Updated += o.Updated
+	c.PriceDrops += o.PriceDrops
+	c.Matched += o.Matched
+	c.Gone += o.Gone
+	c.AlertsQueued += o.AlertsQueued
+}
+
+// Source outcomes in a SourceReport.
+const (
+	SourceOK          = "ok"
+	SourceNotModified = "not_modified" // a conditional GET answered 304
+	SourceFailed      = "failed"
+	SourceSkipped     = "skipped" // the legal mode, a quota or a backoff held it back
+)
+
+// SourceReport is one source's part of a watch's poll, with its health
+// after the poll.
+type SourceReport struct {
+	Source string `json:"source"`
+	Status string `json:"status"`
+	Counts
+	FailureStreak int    `json:"failure_streak"`
+	Error         string `json:"error,omitempty"`
 }
 
 // Failed reports whether any source of the watch failed.
@@ -469,16 +515,20 @@ func SortWatchesByName(ws []Watch) {
 // IngestManual stores, scores and alerts one listing a user entered by hand
 // (guided mode) exactly as if a source had returned it.
 func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchReport {
-	wr := WatchReport{Watch: w.Name, Errors: []string{}, sources: 1}
+	wr := WatchReport{Watch: w.Name, Errors: []string{}, Sources: []SourceReport{}, sources: 1}
 	now := p.Now().UTC()
 	comps, err := p.Store.Comps(ctx, w.ID, now.Add(-p.compsWindow()))
 	if err != nil {
 		p.Log.Warn("comps unavailable; scoring without market values", "error", err)
 	}
 	f := fetched{spec: SourceSpec{Kind: KindManual}, res: FetchResult{Listings: []Listing{l}}}
-	if err := p.ingest(ctx, w, f, ParseQuery(w.Query, w.Exclude), comps, now, &wr); err != nil {
+	sr := SourceReport{Source: KindManual, Status: SourceOK}
+	if err := p.ingest(ctx, w, f, ParseQuery(w.Query, w.Exclude), comps, now, &sr.Counts); err != nil {
+		sr.Status, sr.Error = SourceFailed, err.Error()
 		wr.Errors = append(wr.Errors, err.Error())
 	}
+	wr.Counts.add(sr.Counts)
+	wr.Sources = append(wr.Sources, sr)
 	return wr
 }
 
