@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -135,6 +136,9 @@ func ParseSourceSpec(raw string) (SourceSpec, error) {
 		}
 		if len(spec.Arg) > 2048 {
 			return SourceSpec{}, fmt.Errorf("source %q: feed URL is longer than 2048 characters", raw[:40]+"…")
+		}
+		if u, err := url.Parse(spec.Arg); err != nil || u.Host == "" || u.Hostname() == "" {
+			return SourceSpec{}, fmt.Errorf("source %q: feed URL needs a host, e.g. feed:https://example.com/deals.rss", raw)
 		}
 	case KindCraigslist:
 		if spec.Arg == "" || strings.Trim(strings.ToLower(spec.Arg), "abcdefghijklmnopqrstuvwxyz0123456789") != "" || len(spec.Arg) > 40 {
