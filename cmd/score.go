@@ -277,6 +277,10 @@ const rescoreChunk = 5000
 // over chunks, so the two cores of a small server work at once. It is
 // exported for the benchmark.
 func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time) (RescoreResult, error) {
+	return rescore(ctx, st, watch, weights, co, now, rescoreChunk)
+}
+
+func rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time, chunk int) (RescoreResult, error) {
 	var res RescoreResult
 	var ws []scout.Watch
 	if watch != "" {
@@ -303,7 +307,7 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			return res, err
 		}
 		markets := scout.NewMarketCache(comps, co, now)
-		err = rescorePipeline(ctx, st, w.ID,
+		err = rescorePipeline(ctx, st, w.ID, chunk,
 			func(deals []scout.Deal) ([]store.ScoreUpdate, error) {
 				scores := scout.Rescore(w, deals, markets, weights, now)
 				ups := make([]store.ScoreUpdate, len(deals))
@@ -346,7 +350,7 @@ func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 // the previous one. score runs on this goroutine only. The first error stops
 // every stage; chunks already written stay written, which is harmless, since
 // a re-score is idempotent.
-func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, score func([]scout.Deal) ([]store.ScoreUpdate, error)) error {
+func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk int, score func([]scout.Deal) ([]store.ScoreUpdate, error)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	chunks := make(chan []scout.Deal, 1)
@@ -354,7 +358,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, score 
 		defer close(chunks)
 		var after int64
 		for {
-			deals, err := st.DealsForRescore(ctx, watchID, after, rescoreChunk)
+			deals, err := st.DealsForRescore(ctx, watchID, after, chunk)
 			if err != nil {
 				cancel(err)
 				return
@@ -367,7 +371,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, score 
 			case <-ctx.Done():
 				return
 			}
-			if len(deals) < rescoreChunk {
+			if len(deals) < chunk {
 				return
 			}
 			after = deals[len(deals)-1].ID

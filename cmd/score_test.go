@@ -186,7 +186,8 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 	if _, err := st.Migrate(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	n := rescoreChunk + rescoreChunk/2 // one full chunk and a partial one per watch
+	const chunk = 100
+	n := chunk + chunk/2 // one full chunk and a partial one per watch
 	var ids []int64
 	for _, name := range []string{"tables", "chairs"} {
 		w := scout.NewWatch(name)
@@ -213,7 +214,7 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 		}
 	}
 	weights := scout.DefaultWeights()
-	res, err := Rescore(ctx, st, "", weights, scout.CompsOptions{}, now)
+	res, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,13 +243,13 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 			}
 		}
 	}
-	again, err := Rescore(ctx, st, "", weights, scout.CompsOptions{}, now)
+	again, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk)
 	if err != nil || again.Changed != 0 || again.Deals != 2*n {
 		t.Errorf("second re-score: %+v, %v; want %d deals, 0 changed", again, err, 2*n)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := Rescore(cancelled, st, "", weights, scout.CompsOptions{}, now); err == nil {
+	if _, err := rescore(cancelled, st, "", weights, scout.CompsOptions{}, now, chunk); err == nil {
 		t.Error("re-score with a cancelled context returned no error")
 	}
 }

@@ -383,10 +383,18 @@ func newWatchImportCmd(a *app) *cobra.Command {
 				defer f.Close()
 				r = f
 			}
-			var ws []scout.Watch
+			// The array first, then each watch: a bad value in a good array is
+			// reported with the item it is in, not as "not an array".
+			var items []json.RawMessage
 			dec := json.NewDecoder(io.LimitReader(r, 32<<20))
-			if err := dec.Decode(&ws); err != nil {
+			if err := dec.Decode(&items); err != nil {
 				return usageError("watch import %s: not a JSON array of watches: %v", args[0], err)
+			}
+			ws := make([]scout.Watch, len(items))
+			for i, item := range items {
+				if err := json.Unmarshal(item, &ws[i]); err != nil {
+					return usageError("watch import %s: item %d: %v", args[0], i+1, err)
+				}
 			}
 			st, err := a.store(cmd.Context(), true)
 			if err != nil {

@@ -349,3 +349,19 @@ func TestQuietContainsAndEndAfter(t *testing.T) {
 		})
 	}
 }
+
+// A listing that comes back without a usable price keeps the one stored:
+// an unknown price is not a drop to zero.
+func TestKeepKnownPrice(t *testing.T) {
+	known := Known{PriceCents: 15000, Currency: "USD", PriceKnown: true}
+	l := keepKnownPrice(Listing{Title: "Oak table", Currency: "USD"}, known)
+	if !l.PriceKnown || l.PriceCents != 15000 || l.Free {
+		t.Errorf("unknown price over a known one = %+v, want the stored $150 kept", l)
+	}
+	if l := keepKnownPrice(Listing{Title: "Oak table", PriceCents: 9000, Currency: "USD", PriceKnown: true}, known); l.PriceCents != 9000 {
+		t.Errorf("a real new price was replaced: %d, want 9000", l.PriceCents)
+	}
+	if l := keepKnownPrice(Listing{Title: "Oak table", Currency: "USD"}, Known{}); l.PriceKnown {
+		t.Errorf("nothing known, yet the price became known: %+v", l)
+	}
+}

@@ -45,6 +45,7 @@ type Known struct {
 	ListingID    int64
 	PriceCents   int64
 	Currency     string
+	PriceKnown   bool // PriceCents is a real price, not the 0 of "no usable price"
 	DuplicateOf  *int64
 	HasDeal      bool  // already matched to this watch
 	AlertedCents int64 // price when last alerted for this watch; 0 = never
@@ -346,7 +347,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 	}
 	wr.Fetched += len(f.res.Listings)
 	batch := FetchBatch{Watch: w, Spec: f.spec.String(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
-	var matched []Listing
+	var all, matched []Listing
 	var dists []*float64
 	seen := map[string]bool{}
 	for _, raw := range f.res.Listings {
@@ -355,6 +356,16 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 			continue
 		}
 		seen[l.Key()] = true
+		all = append(all, l)
+	}
+	known, err := p.Store.KnownListings(ctx, w.ID, all)
+	if err != nil {
+		return err
+	}
+	for _, l := range all {
+		if k, ok := known[l.Key()]; ok {
+			l = keepKnownPrice(l, k)
+		}
 		ok, dist, _ := FilterListing(w, terms, l)
 		if !ok {
 			batch.Unmatched = append(batch.Unmatched, l)
@@ -364,10 +375,6 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 		dists = append(dists, dist)
 	}
 	wr.Matched += len(matched)
-	known, err := p.Store.KnownListings(ctx, w.ID, append(append([]Listing{}, matched...), batch.Unmatched...))
-	if err != nil {
-		return err
-	}
 	var fresh []Listing
 	for _, l := range matched {
 		if _, ok := known[l.Key()]; !ok {
@@ -530,6 +537,20 @@ func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchRep
 	wr.Counts.add(sr.Counts)
 	wr.Sources = append(wr.Sources, sr)
 	return wr
+}
+
+// keepKnownPrice keeps the stored price of a listing that a source now
+// returns without a usable one (a field missing from an API answer, a feed
+// title that lost its "$40"). Not knowing the price is not a drop to zero:
+// storing it as one would erase the price, add a bogus price history entry
+// and send a "price drop" alert.
+func keepKnownPrice(l Listing, k Known) Listing {
+	if l.PriceKnown || !k.PriceKnown {
+		return l
+	}
+	l.PriceCents, l.Currency, l.PriceKnown = k.PriceCents, k.Currency, true
+	l.Free = DetectFree(l)
+	return l
 }
 
 // withBatch prices a fetch against the stored comps plus the listings it

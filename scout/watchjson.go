@@ -61,6 +61,9 @@ func (w *Watch) UnmarshalJSON(b []byte) error {
 	defaults := DefaultSettings()
 	j := watchJSON{Settings: &defaults} // decoding into it keeps defaults for absent keys
 	if err := json.Unmarshal(b, &j); err != nil {
+		if fe := priceFieldError(b); fe != nil {
+			return fe
+		}
 		return err
 	}
 	nw := NewWatch(j.Name)
@@ -108,6 +111,23 @@ func (w *Watch) UnmarshalJSON(b []byte) error {
 	}
 	nw.Settings = *j.Settings
 	*w = nw
+	return nil
+}
+
+// priceFieldError names the price key that failed to decode: encoding/json
+// reports a bad json.Number ("invalid number literal") without its key.
+func priceFieldError(b []byte) *FieldError {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	for _, field := range []string{"min_price", "max_price"} {
+		raw, ok := m[field]
+		var n *json.Number
+		if ok && json.Unmarshal(raw, &n) != nil {
+			return &FieldError{field, fmt.Sprintf("%.40s is not a price such as 149.99", raw)}
+		}
+	}
 	return nil
 }
 

@@ -24,9 +24,27 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
 	_ = os.Remove(tmp)
 	defer os.Remove(tmp)
-	// VACUUM INTO reads one snapshot, so writers carry on meanwhile.
-	if _, err := s.rdb.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		return fmt.Errorf("backup: snapshot to %s: %w", tmp, err)
+	// VACUUM INTO fills an empty file that already exists, so the copy is
+	// never readable by others, not even before the chmod below.
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	// VACUUM INTO reads one snapshot, so writers carry on meanwhile. It gets
+	// a connection of its own: the read pool is query_only, which forbids
+	// writing the copy, and the write pool's one connection must stay free
+	// for this process's writes while a large copy runs.
+	conn, err := sql.Open("sqlite", s.dsn)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+	_ = conn.Close()
+	if err != nil {
+		return fmt.Errorf("backup: snapshot to %s: %w", tmp, friendly(err))
 	}
 	if err := CheckIntegrity(ctx, tmp); err != nil {
 		return fmt.Errorf("backup: the snapshot failed its check: %w", err)

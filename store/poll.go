@@ -48,7 +48,7 @@ func (s *Store) SourceStates(ctx context.Context, watchID int64) (map[string]sco
 func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Listing) (map[string]scout.Known, error) {
 	out := make(map[string]scout.Known, len(ls))
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.price_cents, l.currency, l.duplicate_of, d.id IS NOT NULL, d.alerted_price_cents
+		stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.price_cents, l.currency, l.price_known, l.duplicate_of, d.id IS NOT NULL, d.alerted_price_cents
 			FROM listings l LEFT JOIN deals d ON d.listing_id = l.id AND d.watch_id = ?
 			WHERE l.source = ? AND l.source_id = ?`)
 		if err != nil {
@@ -58,7 +58,7 @@ func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Lis
 		for _, l := range ls {
 			var k scout.Known
 			var dup, alerted sql.NullInt64
-			err := stmt.QueryRowContext(ctx, watchID, l.Source, l.SourceID).Scan(&k.ListingID, &k.PriceCents, &k.Currency, &dup, &k.HasDeal, &alerted)
+			err := stmt.QueryRowContext(ctx, watchID, l.Source, l.SourceID).Scan(&k.ListingID, &k.PriceCents, &k.Currency, &k.PriceKnown, &dup, &k.HasDeal, &alerted)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}

@@ -23,6 +23,7 @@ var ErrConflict = errors.New("already exists")
 // Store is dealscout's database.
 type Store struct {
 	path string
+	dsn  string  // the common connection string, for one-off connections
 	db   *sql.DB // writes: one connection, immediate transactions
 	rdb  *sql.DB // reads: query_only connections
 	now  func() time.Time
@@ -56,7 +57,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	s := &Store{path: path, db: db, rdb: rdb, now: o.Now}
+	s := &Store{path: path, dsn: base, db: db, rdb: rdb, now: o.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}

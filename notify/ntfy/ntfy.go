@@ -68,13 +68,14 @@ func (n *Notifier) Send(ctx context.Context, m notify.Message) (notify.Receipt, 
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	secrets := []string{n.cfg.Token, n.cfg.Password}
 	switch {
 	case n.cfg.Token != "":
 		req.Header.Set("Authorization", "Bearer "+n.cfg.Token)
 	case n.cfg.Username != "" || n.cfg.Password != "":
 		req.SetBasicAuth(n.cfg.Username, n.cfg.Password)
+		secrets = append(secrets, deliver.BasicAuth(n.cfg.Username, n.cfg.Password))
 	}
-	secrets := []string{n.cfg.Token, n.cfg.Password}
 	a, err := deliver.Do(n.cfg.HTTPClient, req, name, secrets...)
 	if err != nil {
 		return notify.Receipt{}, err

@@ -92,7 +92,8 @@ func (n *Notifier) Send(ctx context.Context, m notify.Message) (notify.Receipt, 
 		return notify.Receipt{}, deliver.Invalid(name, "building request", err)
 	}
 	req.SetBasicAuth(n.cfg.AccountSID, n.cfg.AuthToken)
-	a, err := deliver.Do(n.cfg.HTTPClient, req, name, n.cfg.AuthToken)
+	secrets := []string{n.cfg.AuthToken, deliver.BasicAuth(n.cfg.AccountSID, n.cfg.AuthToken)}
+	a, err := deliver.Do(n.cfg.HTTPClient, req, name, secrets...)
 	if err != nil {
 		return notify.Receipt{}, err
 	}
@@ -103,7 +104,7 @@ func (n *Notifier) Send(ctx context.Context, m notify.Message) (notify.Receipt, 
 	}
 	reason := ""
 	if ans.Code != 0 {
-		reason = deliver.Snippet([]byte(fmt.Sprintf("twilio error %d: %s", ans.Code, ans.Message)), n.cfg.AuthToken)
+		reason = deliver.Snippet([]byte(fmt.Sprintf("twilio error %d: %s", ans.Code, ans.Message)), secrets...)
 	}
 	return notify.Receipt{}, deliver.Failure(name, a, n.cfg.Now(), reason)
 }

@@ -3,6 +3,7 @@ package ebay
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -114,9 +115,9 @@ func (s *Source) mintToken(ctx context.Context) (string, time.Time, error) {
 				hint = "; check DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET, and that the keys belong to " + s.authURL.Host
 			}
 			return "", time.Time{}, fmt.Errorf("ebay: get access token: HTTP %d: %s: %s%s",
-				resp.StatusCode, clip(te.Error), clip(te.Description), hint)
+				resp.StatusCode, clip(s.scrub(te.Error)), clip(s.scrub(te.Description)), hint)
 		}
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: %w", httpError(resp.StatusCode, body))
+		return "", time.Time{}, fmt.Errorf("ebay: get access token: %s", s.scrub(httpError(resp.StatusCode, body).Error()))
 	}
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
@@ -126,4 +127,13 @@ func (s *Source) mintToken(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, fmt.Errorf("ebay: get access token: response has no access_token or expires_in")
 	}
 	return tr.AccessToken, s.now().Add(time.Duration(tr.ExpiresIn) * time.Second), nil
+}
+
+// scrub removes the client secret — as is and as the Basic credential it was
+// sent in — from text the token endpoint sent back: eBay does not echo it,
+// but a proxy or a debugging endpoint in its place might, and the text ends
+// up in logs, poll reports and alerts.
+func (s *Source) scrub(text string) string {
+	basic := base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.secret))
+	return strings.NewReplacer(s.secret, "***", basic, "***").Replace(text)
 }

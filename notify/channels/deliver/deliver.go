@@ -7,6 +7,7 @@ package deliver
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -134,6 +135,14 @@ func Scrub(s string, secrets ...string) string {
 		}
 	}
 	return s
+}
+
+// BasicAuth is the credential of an HTTP Basic Authorization header for user
+// and password, as sent on the wire. A channel that logs in with Basic auth
+// scrubs it along with the password: an answer echoing our request back would
+// otherwise carry the password in base64.
+func BasicAuth(user, password string) string {
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
 }
 
 // JSONRequest builds a POST with a JSON body.
