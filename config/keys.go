@@ -110,7 +110,7 @@ var settings = []setting{
 		func(c *Config) *string { return &c.PushoverAPIURL }, true),
 	baseURL("DEALSCOUT_DISCORD_API_URL", "https://discord.com", "Discord base URL for discord:// channels.",
 		func(c *Config) *string { return &c.DiscordAPIURL }, true),
-	secret("DEALSCOUT_WEBHOOK_SECRET", "Key for the HMAC-SHA256 signature of webhook channel bodies (X-Dealscout-Signature).",
+	secret("DEALSCOUT_WEBHOOK_SECRET", "Key for signing webhook channel bodies the Standard Webhooks way (webhook-id, webhook-timestamp and webhook-signature: v1,HMAC-SHA256); whsec_ followed by base64, or any string.",
 		func(c *Config) *Secret { return &c.WebhookSecret }),
 	privateNetworks("DEALSCOUT_ALLOW_PRIVATE_NETWORKS", "Outbound requests to loopback, private, link-local and metadata addresses are refused unless this is true or a comma-separated list of CIDRs/IPs to allow."),
 

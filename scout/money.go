@@ -17,6 +17,9 @@ func ParseAmount(s string) (int64, error) {
 	if t == "" {
 		return 0, fmt.Errorf("amount is empty")
 	}
+	if strings.HasPrefix(t, "-") {
+		return 0, fmt.Errorf("amount %q is negative; prices are 0 to %d", s, MaxPriceCents/100)
+	}
 	whole, frac, hasDot := strings.Cut(t, ".")
 	if whole == "" && !hasDot {
 		return 0, fmt.Errorf("amount %q is not a number", s)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -269,8 +270,8 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 			defer cancel()
 			q := buildQuery(w, spec, st.State)
 			res, err := safeFetch(fctx, src, q)
-			if err != nil {
-				err = fmt.Errorf("%s: %w", spec, err)
+			if err != nil && !strings.HasPrefix(err.Error(), spec.String()+": ") {
+				err = fmt.Errorf("%s: %w", spec, err) // name the source, once
 			}
 			out[i].res, out[i].err = res, err
 		}(i, src, spec, st)

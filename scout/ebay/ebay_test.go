@@ -504,7 +504,7 @@ func TestTokenErrorsNameTheFixAndHideTheSecret(t *testing.T) {
 		t.Error("searched without a token")
 	}, func(c *Config) { c.ClientSecret = "wrong-" + testSecret })
 	_, err := env.src.Fetch(t.Context(), oakTable)
-	if err == nil || !strings.Contains(err.Error(), "ebay: get access token: HTTP 401: invalid_client") ||
+	if err == nil || !strings.Contains(err.Error(), "get access token: HTTP 401: invalid_client") ||
 		!strings.Contains(err.Error(), "DEALSCOUT_EBAY_CLIENT_SECRET") {
 		t.Fatalf("Fetch err = %v, want the invalid_client error with a hint", err)
 	}

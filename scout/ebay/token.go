@@ -97,12 +97,12 @@ func (s *Source) mintToken(ctx context.Context) (string, time.Time, error) {
 		return req, nil
 	}, s.retry)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: %w", err)
+		return "", time.Time{}, fmt.Errorf("get access token: %w", err)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp.Body)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: read response: %w", err)
+		return "", time.Time{}, fmt.Errorf("get access token: read response: %w", err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests && hasErrorID(body, errDailyLimit) {
 		return "", time.Time{}, s.dailyLimitError()
@@ -114,17 +114,17 @@ func (s *Source) mintToken(ctx context.Context) (string, time.Time, error) {
 			if te.Error == "invalid_client" {
 				hint = "; check DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET, and that the keys belong to " + s.authURL.Host
 			}
-			return "", time.Time{}, fmt.Errorf("ebay: get access token: HTTP %d: %s: %s%s",
+			return "", time.Time{}, fmt.Errorf("get access token: HTTP %d: %s: %s%s",
 				resp.StatusCode, clip(s.scrub(te.Error)), clip(s.scrub(te.Description)), hint)
 		}
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: %s", s.scrub(httpError(resp.StatusCode, body).Error()))
+		return "", time.Time{}, fmt.Errorf("get access token: %s", s.scrub(httpError(resp.StatusCode, body).Error()))
 	}
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: malformed response: %w", err)
+		return "", time.Time{}, fmt.Errorf("get access token: malformed response: %w", err)
 	}
 	if tr.AccessToken == "" || tr.ExpiresIn <= 0 {
-		return "", time.Time{}, fmt.Errorf("ebay: get access token: response has no access_token or expires_in")
+		return "", time.Time{}, fmt.Errorf("get access token: response has no access_token or expires_in")
 	}
 	return tr.AccessToken, s.now().Add(time.Duration(tr.ExpiresIn) * time.Second), nil
 }
