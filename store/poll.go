@@ -138,8 +138,15 @@ func (s *Store) FindDuplicates(ctx context.Context, ls []scout.Listing) (map[str
 		return out, nil
 	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT id, price_cents, lat, lng FROM listings
-			WHERE norm_title = ? AND source != ? AND currency = ? AND duplicate_of IS NULL ORDER BY id LIMIT 20`)
+		// Two ranges of the (norm_title, source) index around the listing's
+		// own source, so same-source listings are never read.
+		stmt, err := tx.PrepareContext(ctx, `SELECT id, price_cents, lat, lng FROM (
+			SELECT id, price_cents, lat, lng FROM listings
+				WHERE norm_title = ?1 AND source < ?2 AND currency = ?3 AND duplicate_of IS NULL
+			UNION ALL
+			SELECT id, price_cents, lat, lng FROM listings
+				WHERE norm_title = ?1 AND source > ?2 AND currency = ?3 AND duplicate_of IS NULL)
+			ORDER BY id LIMIT 20`)
 		if err != nil {
 			return err
 		}
