@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -311,12 +310,13 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			func(deals []scout.Deal) ([]store.ScoreUpdate, error) {
 				scores := scout.Rescore(w, deals, markets, weights, now)
 				ups := make([]store.ScoreUpdate, len(deals))
+				var buf []byte
 				for j, sc := range scores {
-					enc, err := json.Marshal(sc)
-					if err != nil {
+					var err error
+					if buf, err = sc.AppendJSON(buf[:0]); err != nil {
 						return nil, err
 					}
-					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(enc)}
+					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(buf)}
 					res.Deals++
 					delta := sc.Total - deals[j].Score.Total
 					if delta == 0 {
