@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/lmittmann/tint"
@@ -147,9 +149,28 @@ func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
 }
 
 func (a *app) close() {
-	if a.st != nil {
-		_ = a.st.Close()
+	if a.st == nil {
+		return
 	}
+	if ts := a.st.WriteTimes(); len(ts) > 0 && a.log != nil {
+		a.logWriteTimes(ts)
+	}
+	_ = a.st.Close()
+}
+
+// logWriteTimes reports, at debug level, how long this process's write
+// transactions held or waited for the write lock: the figure that shows
+// whether concurrent processes slow each other down.
+func (a *app) logWriteTimes(ts []time.Duration) {
+	ms := make([]float64, len(ts))
+	for i, d := range ts {
+		ms[i] = math.Round(float64(d.Microseconds())/100) / 10
+	}
+	sorted := slices.Clone(ms)
+	slices.Sort(sorted)
+	p99 := sorted[min(len(sorted)-1, len(sorted)*99/100)]
+	a.log.Debug("write transactions", "count", len(ms), "p50_ms", sorted[len(sorted)/2], "p99_ms", p99,
+		"max_ms", sorted[len(sorted)-1], "ms", ms)
 }
 
 func (a *app) stdout() io.Writer { return a.env.Stdout }

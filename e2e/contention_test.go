@@ -27,7 +27,8 @@ func TestContention(t *testing.T) {
 		t.Skip("runs for 30 s; skipped with -short")
 	}
 	dur := durationEnv(t, "DEALSCOUT_E2E_CONTENTION", 30*time.Second)
-	e := newEnv(t)
+	// Debug logs carry each process's write-transaction times.
+	e := newEnv(t, "DEALSCOUT_LOG_LEVEL=debug")
 	m, _ := newMarket(t, 7)
 	m.addShelf("feed", "desks", "desk", "D", 400)
 	m.addShelf("file", "sofas", "sofa", "S", 600)
@@ -45,7 +46,9 @@ func TestContention(t *testing.T) {
 		failures []string
 		counts   = map[string]int{}
 	)
+	var txs latencies // write transactions, as the processes timed them
 	check := func(kind string, r result, allowed ...int) {
+		txs.addWriteTimes(r.stderr)
 		mu.Lock()
 		defer mu.Unlock()
 		counts[kind]++
@@ -124,8 +127,13 @@ func TestContention(t *testing.T) {
 	if len(failures) > 5 {
 		t.Errorf("… and %d more failures", len(failures)-5)
 	}
-	n, p50, p99, worst := writes.summary()
-	t.Logf("%s of contention: %d CLI writes p50 %s p99 %s max %s", dur, n, ms(p50), ms(p99), ms(worst))
+	n, p50, p99, worst := txs.summary()
+	t.Logf("%s of contention: %d write transactions in all processes p50 %s p99 %s max %s", dur, n, ms(p50), ms(p99), ms(worst))
+	if n == 0 {
+		t.Error("no process reported its write transactions (the debug log \"write transactions\")")
+	}
+	n, p50, p99, worst = writes.summary()
+	t.Logf("  %d CLI write commands (whole processes) p50 %s p99 %s max %s", n, ms(p50), ms(p99), ms(worst))
 	n, p50, p99, worst = backups.summary()
 	t.Logf("  %d backups p50 %s p99 %s max %s", n, ms(p50), ms(p99), ms(worst))
 	n, p50, p99, worst = polls.summary()

@@ -261,6 +261,26 @@ func (l *latencies) add(d time.Duration) {
 	l.mu.Unlock()
 }
 
+// addWriteTimes adds the write-transaction times a dealscout process logged
+// at debug level ("write transactions", "ms": [...]) on its stderr.
+func (l *latencies) addWriteTimes(stderr string) {
+	for _, line := range strings.Split(stderr, "\n") {
+		if !strings.Contains(line, `"write transactions"`) {
+			continue
+		}
+		var rec struct {
+			Msg string    `json:"msg"`
+			MS  []float64 `json:"ms"`
+		}
+		if json.Unmarshal([]byte(line), &rec) != nil || rec.Msg != "write transactions" {
+			continue
+		}
+		for _, v := range rec.MS {
+			l.add(time.Duration(v * float64(time.Millisecond)))
+		}
+	}
+}
+
 // summary returns the count and the p50, p99 and max, nearest-rank.
 func (l *latencies) summary() (n int, p50, p99, worst time.Duration) {
 	l.mu.Lock()

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -22,11 +24,12 @@ var ErrConflict = errors.New("already exists")
 
 // Store is dealscout's database.
 type Store struct {
-	path string
-	dsn  string  // the common connection string, for one-off connections
-	db   *sql.DB // writes: one connection, immediate transactions
-	rdb  *sql.DB // reads: query_only connections
-	now  func() time.Time
+	writes writeTimes
+	path   string
+	dsn    string  // the common connection string, for one-off connections
+	db     *sql.DB // writes: one connection, immediate transactions
+	rdb    *sql.DB // reads: query_only connections
+	now    func() time.Time
 }
 
 // Options tune Open.
@@ -100,6 +103,8 @@ func (s *Store) Now() time.Time { return s.now().UTC() }
 // whole transaction when SQLite still reports BUSY after busy_timeout. This is
 // the one place writes are retried.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now() // wall time on purpose: this measures, it does not date
+	defer func() { s.writes.add(time.Since(start)) }()
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = s.tryWrite(ctx, fn)
@@ -175,4 +180,30 @@ func parseTS(s sql.NullString) time.Time {
 		t, _ = time.Parse(time.RFC3339Nano, s.String)
 	}
 	return t.UTC()
+}
+
+// writeTimes keeps how long this process's write transactions took, from
+// asking for the write lock to commit, retries included.
+type writeTimes struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// maxWriteSamples bounds the memory a long-running process spends on this.
+const maxWriteSamples = 100_000
+
+func (w *writeTimes) add(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.d) < maxWriteSamples {
+		w.d = append(w.d, d)
+	}
+}
+
+// WriteTimes returns the durations of the write transactions this Store has
+// run, oldest first (at most the first 100,000), for reports and tests.
+func (s *Store) WriteTimes() []time.Duration {
+	s.writes.mu.Lock()
+	defer s.writes.mu.Unlock()
+	return slices.Clone(s.writes.d)
 }
