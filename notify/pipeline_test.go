@@ -136,3 +136,65 @@ func TestCrashBetweenSendAndMarkSendsAtMostOneDuplicate(t *testing.T) {
 		t.Errorf("alert status %s after the restart, want sent", a.Status)
 	}
 }
+
+// TestFailingSourceAlertsOnceAndRecoveryOnce: a source failing three polls
+// in a row sends one "source failing" alert per channel, however long it
+// keeps failing, and one "recovered" alert when it works again.
+func TestFailingSourceAlertsOnceAndRecoveryOnce(t *testing.T) {
+	t.Parallel()
+	clk := newClock(t0)
+	st := openStore(t, clk)
+	fc := addChannels(t, st, "phone", "email")
+	addWatch(t, st, nil, "phone", "email")
+	src := &fakeSource{}
+	p := newPoller(st, clk, src)
+	p.FailAlertAt = 3
+	d := newDispatcher(st, clk, fc)
+	pollOnce(t, st, p, "chairs") // backfill
+
+	kinds := func(ch string) (failing, recovered int) {
+		for _, m := range fc[ch].Sent() {
+			switch m.Kind {
+			case KindSourceFailing:
+				failing++
+			case KindSourceRecovered:
+				recovered++
+			}
+		}
+		return
+	}
+	src.set(nil, errors.New("HTTP 503 from the fake"))
+	for i := range 10 {
+		clk.Advance(15 * time.Minute)
+		rep := pollOnce(t, st, p, "chairs")
+		if rep.Status == "ok" {
+			t.Fatalf("poll %d with a failing source reported ok", i+1)
+		}
+		flush(t, d)
+		failing, _ := kinds("phone")
+		if want := min(1, (i+1)/3); failing != want {
+			t.Fatalf("after %d failed polls phone has %d failing alerts, want %d", i+1, failing, want)
+		}
+	}
+	src.set([]scout.Listing{chair(3000)}, nil)
+	for range 3 {
+		clk.Advance(15 * time.Minute)
+		pollOnce(t, st, p, "chairs")
+		flush(t, d)
+	}
+	for _, ch := range []string{"phone", "email"} {
+		if failing, recovered := kinds(ch); failing != 1 || recovered != 1 {
+			t.Errorf("%s: %d failing and %d recovered alerts, want one of each", ch, failing, recovered)
+		}
+	}
+	// Failing again after recovering is news again.
+	src.set(nil, errors.New("HTTP 503 again"))
+	for range 3 {
+		clk.Advance(15 * time.Minute)
+		pollOnce(t, st, p, "chairs")
+		flush(t, d)
+	}
+	if failing, _ := kinds("phone"); failing != 2 {
+		t.Errorf("a second failing streak sent %d failing alerts in all, want 2", failing)
+	}
+}
