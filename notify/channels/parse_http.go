@@ -108,7 +108,8 @@ func parseWebhook(raw string) (Target, error) {
 	}
 	if u.RawQuery != "" {
 		masked += "?" + maskQuery(u.Query())
-		for _, vs := range u.Query() {
+		for k, vs := range u.Query() {
+			t.public = append(t.public, url.QueryEscape(k)) // maskQuery shows the keys
 			t.secrets = append(t.secrets, vs...)
 		}
 	}
