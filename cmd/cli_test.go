@@ -143,11 +143,23 @@ func TestWatchExportImportRoundTrip(t *testing.T) {
 	}
 	// Importing again is idempotent by name.
 	out := d.ok("watch", "import", writeTemp(t, exported))
-	if !strings.Contains(out, "0 new, 2 updated") {
-		t.Errorf("second import said %q, want 0 new, 2 updated", out)
+	if !strings.Contains(out, "0 new, 0 updated, 2 unchanged") {
+		t.Errorf("second import said %q, want 0 new, 0 updated, 2 unchanged", out)
 	}
 	if again := d.ok("watch", "export"); again != exported {
 		t.Errorf("export after a second import differs")
+	}
+	// A changed watch is updated and counted so; the other stays unchanged.
+	changed := strings.Replace(exported, `"road bike"`, `"gravel bike"`, 1)
+	if changed == exported {
+		t.Fatal("the export has no \"road bike\" query to change")
+	}
+	out = d.ok("watch", "import", writeTemp(t, changed))
+	if !strings.Contains(out, "0 new, 1 updated, 1 unchanged") {
+		t.Errorf("import of one changed watch said %q, want 0 new, 1 updated, 1 unchanged", out)
+	}
+	if again := d.ok("watch", "export"); again != changed {
+		t.Errorf("export after importing a changed watch differs from what was imported:\n%s", again)
 	}
 }
 

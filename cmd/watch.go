@@ -410,11 +410,11 @@ func newWatchImportCmd(a *app) *cobra.Command {
 					return withCode(ExitUsage, fmt.Errorf("watch import %s: item %d: %w", args[0], i+1, err))
 				}
 			}
-			created, updated, err := st.ImportWatches(cmd.Context(), ws)
+			created, updated, unchanged, err := st.ImportWatches(cmd.Context(), ws)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout(), "imported %d watches (%d new, %d updated)\n", len(ws), created, updated)
+			fmt.Fprintf(a.stdout(), "imported %d watches (%d new, %d updated, %d unchanged)\n", len(ws), created, updated, unchanged)
 			return nil
 		},
 	}

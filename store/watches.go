@@ -217,12 +217,31 @@ func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// watchArgColumns are the columns watchArgs fills, in its order.
+var watchArgColumns = []string{"name", "query", "exclude", "sources", "min_price_cents", "max_price_cents", "currency",
+	"conditions", "zip", "lat", "lng", "radius_mi", "min_score", "notify", "every_seconds", "digest", "quiet", "paused",
+	"settings"}
+
+// importUpdateSQL rewrites a watch only when some column differs, so that
+// re-importing an export touches nothing and is reported as unchanged.
+var importUpdateSQL = func() string {
+	set := make([]string, len(watchArgColumns))
+	same := make([]string, len(watchArgColumns))
+	for i, c := range watchArgColumns {
+		set[i] = c + "=?"
+		same[i] = c + " IS ?"
+	}
+	return `UPDATE watches SET ` + strings.Join(set, ", ") + `, updated_at=? WHERE id=? AND NOT (` +
+		strings.Join(same, " AND ") + `)`
+}()
+
 // ImportWatches creates or updates (by name) every watch in one transaction,
-// so a failure leaves the stored watches as they were.
-func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, updated int, err error) {
+// so a failure leaves the stored watches as they were. A watch identical to
+// the stored one is counted as unchanged and keeps its updated_at.
+func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, updated, unchanged int, err error) {
 	now := s.Now()
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		created, updated = 0, 0
+		created, updated, unchanged = 0, 0, 0
 		for i := range ws {
 			args, err := watchArgs(&ws[i])
 			if err != nil {
@@ -237,10 +256,16 @@ func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, u
 					created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append(args, ts(now), ts(now))...)
 				created++
 			case err == nil:
-				_, err = tx.ExecContext(ctx, `UPDATE watches SET name=?, query=?, exclude=?, sources=?, min_price_cents=?,
-					max_price_cents=?, currency=?, conditions=?, zip=?, lat=?, lng=?, radius_mi=?, min_score=?, notify=?,
-					every_seconds=?, digest=?, quiet=?, paused=?, settings=?, updated_at=? WHERE id=?`, append(args, ts(now), id)...)
-				updated++
+				q := append(append(args[:len(args):len(args)], ts(now), id), args...)
+				var res sql.Result
+				if res, err = tx.ExecContext(ctx, importUpdateSQL, q...); err == nil {
+					var n int64
+					if n, err = res.RowsAffected(); n > 0 {
+						updated++
+					} else if err == nil {
+						unchanged++
+					}
+				}
 			}
 			if err != nil {
 				return fmt.Errorf("store: import watch %q: %w", ws[i].Name, err)
@@ -248,5 +273,5 @@ func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, u
 		}
 		return nil
 	})
-	return created, updated, err
+	return created, updated, unchanged, err
 }
