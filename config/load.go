@@ -51,24 +51,35 @@ func Load(src Sources) (*Config, []Warning, error) {
 		c.origins[keyConfig] = file.pathOrigin
 	}
 	var errs []error
+	positions := map[string]position{} // the file line behind each value, for Validate's errors
 	for _, s := range settings {
 		if s.set == nil {
 			continue
 		}
-		v, origin, found, err := src.lookup(s, []layer{flags, env, file.layer})
+		v, origin, at, found, err := src.lookup(s, []layer{flags, env, file.layer})
 		if err == nil && found {
-			err = s.set(c, v)
+			err = atLine(s.set(c, v), at)
 		}
 		if err != nil {
 			errs = append(errs, err)
 		} else if found {
 			c.origins[s.Name] = origin
+			positions[s.Name] = at
 		}
 	}
 	c.resolveDerived()
 	// A value that failed to parse left its default in place, so Validate
 	// adds only new problems and the user sees every one at once.
-	if err := errors.Join(append(errs, c.Validate())...); err != nil {
+	verr := c.Validate()
+	if joined, ok := verr.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			var ce *Error
+			if errors.As(e, &ce) {
+				atLine(ce, positions[ce.Key])
+			}
+		}
+	}
+	if err := errors.Join(append(errs, verr)...); err != nil {
 		return nil, warnings, err
 	}
 	return c, warnings, nil
@@ -152,7 +163,7 @@ func (src Sources) resolvePath(p string) string {
 // secrets. An empty value counts as unset. Within one layer a secret may be
 // given directly or as a file, not both; across layers the higher one wins
 // whichever form each uses.
-func (src Sources) lookup(s setting, highFirst []layer) (value string, origin Origin, found bool, err error) {
+func (src Sources) lookup(s setting, highFirst []layer) (value string, origin Origin, at position, found bool, err error) {
 	for _, l := range highFirst {
 		direct, hasDirect := l.vars[s.Name]
 		hasDirect = hasDirect && direct.Value != ""
@@ -160,15 +171,34 @@ func (src Sources) lookup(s setting, highFirst []layer) (value string, origin Or
 		hasFile = hasFile && s.Secret && fromFile.Value != ""
 		switch {
 		case hasDirect && hasFile:
-			return "", "", false, invalid(s.Name, "and %s%s are both set in %s; set only one", s.Name, fileSuffix, l.where)
+			return "", "", position{}, false, invalid(s.Name, "and %s%s are both set in %s; set only one", s.Name, fileSuffix, l.where)
 		case hasDirect:
-			return direct.Value, l.origin, true, nil
+			return direct.Value, l.origin, position{l.file, direct.Line}, true, nil
 		case hasFile:
 			v, err := src.readSecretFile(s.Name+fileSuffix, fromFile.Value)
-			return v, l.origin, err == nil, err
+			at := position{l.file, fromFile.Line}
+			return v, l.origin, at, err == nil, atLine(err, at)
 		}
 	}
-	return "", "", false, nil
+	return "", "", position{}, false, nil
+}
+
+// position is where a value was set: a settings file's line, or nothing
+// for the environment and flags.
+type position struct {
+	file string
+	line int
+}
+
+// atLine places a setting's error on the settings-file line that set it, so
+// the user is told which line to fix.
+func atLine(err error, at position) error {
+	var e *Error
+	if at.file == "" || !errors.As(err, &e) || e.File != "" {
+		return err
+	}
+	e.File, e.Line = at.file, at.line
+	return err
 }
 
 // readSecretFile reads a NAME_FILE secret. Its errors name the key and path,

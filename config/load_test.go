@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -171,5 +172,20 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) {
 		t.Fatalf("errors.As(%v, *Error) = false", err)
+	}
+}
+
+func TestLoadBadValueInFileNamesItsLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := writeFile(t, dir, ".env", "# settings\nDEALSCOUT_DB=x.db\n\nDEALSCOUT_LEGAL_MODE=strict\nDEALSCOUT_SMTP_PASSWORD_FILE=missing.txt\n")
+	_, _, err := Load(Sources{WorkDir: dir})
+	wantErrorContaining(t, err, path+" line 4: DEALSCOUT_LEGAL_MODE must be one of", path+" line 5: DEALSCOUT_SMTP_PASSWORD_FILE")
+
+	// The same value from the environment has no file or line to name.
+	_, err = loadEnv(t, "DEALSCOUT_LEGAL_MODE=strict")
+	wantErrorContaining(t, err, "DEALSCOUT_LEGAL_MODE must be one of")
+	if strings.Contains(err.Error(), " line ") {
+		t.Errorf("an environment value's error names a line: %v", err)
 	}
 }
