@@ -21,7 +21,11 @@ func newConfigCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "KEY\tVALUE\tFROM")
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, e.Value, e.Origin)
+				from := string(e.Origin)
+				if e.ReadFrom != "" {
+					from += ", read from " + e.ReadFrom
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, e.Value, from)
 			}
 			return tw.Flush()
 		},

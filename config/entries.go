@@ -11,13 +11,16 @@ type Entry struct {
 	Value  string `json:"value"`  // secrets are "***" when set, "" when not
 	Origin Origin `json:"origin"` // default, file, env or flag
 	Secret bool   `json:"secret"`
+	// ReadFrom is the file a secret was read from when given as NAME_FILE;
+	// Origin then says where NAME_FILE itself was set.
+	ReadFrom string `json:"read_from,omitempty"`
 }
 
 // Entries lists every setting, in table order, with where its value came from.
 func (c *Config) Entries() []Entry {
 	out := make([]Entry, len(settings))
 	for i, s := range settings {
-		out[i] = Entry{Key: s.Name, Value: s.get(c), Origin: c.origin(s.Name), Secret: s.Secret}
+		out[i] = Entry{Key: s.Name, Value: s.get(c), Origin: c.origin(s.Name), Secret: s.Secret, ReadFrom: c.secretFiles[s.Name]}
 	}
 	return out
 }

@@ -46,6 +46,7 @@ func Load(src Sources) (*Config, []Warning, error) {
 
 	c := Default()
 	c.origins = map[string]Origin{}
+	c.secretFiles = map[string]string{}
 	if file.path != "" {
 		c.ConfigFile = file.path
 		c.origins[keyConfig] = file.pathOrigin
@@ -65,6 +66,9 @@ func Load(src Sources) (*Config, []Warning, error) {
 		} else if found {
 			c.origins[s.Name] = origin
 			positions[s.Name] = at
+			if at.secretFile != "" {
+				c.secretFiles[s.Name] = at.secretFile
+			}
 		}
 	}
 	c.resolveDerived()
@@ -173,10 +177,10 @@ func (src Sources) lookup(s setting, highFirst []layer) (value string, origin Or
 		case hasDirect && hasFile:
 			return "", "", position{}, false, invalid(s.Name, "and %s%s are both set in %s; set only one", s.Name, fileSuffix, l.where)
 		case hasDirect:
-			return direct.Value, l.origin, position{l.file, direct.Line}, true, nil
+			return direct.Value, l.origin, position{file: l.file, line: direct.Line}, true, nil
 		case hasFile:
 			v, err := src.readSecretFile(s.Name+fileSuffix, fromFile.Value)
-			at := position{l.file, fromFile.Line}
+			at := position{file: l.file, line: fromFile.Line, secretFile: src.resolvePath(fromFile.Value)}
 			return v, l.origin, at, err == nil, atLine(err, at)
 		}
 	}
@@ -186,8 +190,9 @@ func (src Sources) lookup(s setting, highFirst []layer) (value string, origin Or
 // position is where a value was set: a settings file's line, or nothing
 // for the environment and flags.
 type position struct {
-	file string
-	line int
+	file       string
+	line       int
+	secretFile string // for NAME_FILE: the file the secret was read from
 }
 
 // atLine places a setting's error on the settings-file line that set it, so

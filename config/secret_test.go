@@ -47,6 +47,13 @@ func TestSecretFileRelativeToWorkDir(t *testing.T) {
 	if c.WebhookSecret.Reveal() != "tok" {
 		t.Errorf("WebhookSecret = %q, want tok read from WorkDir/token", c.WebhookSecret.Reveal())
 	}
+	e := entry(t, c, "DEALSCOUT_WEBHOOK_SECRET")
+	if want := filepath.Join(dir, "token"); e.ReadFrom != want || e.Origin != OriginEnv || e.Value != "***" {
+		t.Errorf("entry = %+v, want origin env, value *** and ReadFrom %s", e, want)
+	}
+	if e := entry(t, c, "DEALSCOUT_SMTP_PASSWORD"); e.ReadFrom != "" {
+		t.Errorf("an unset secret has ReadFrom %q", e.ReadFrom)
+	}
 }
 
 func TestSecretFileInSettingsFile(t *testing.T) {
