@@ -24,10 +24,7 @@ func (s *Store) CreateWatch(ctx context.Context, w *scout.Watch) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO watches (name, query, exclude, sources, min_price_cents, max_price_cents,
-			currency, conditions, zip, lat, lng, radius_mi, min_score, notify, every_seconds, digest, quiet, paused, settings,
-			created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			append(args, ts(now), ts(now))...)
+		res, err := tx.ExecContext(ctx, insertWatchSQL, append(args, ts(now), ts(now))...)
 		if isUnique(err) {
 			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
 		}
@@ -48,10 +45,7 @@ func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE watches SET name=?, query=?, exclude=?, sources=?, min_price_cents=?,
-			max_price_cents=?, currency=?, conditions=?, zip=?, lat=?, lng=?, radius_mi=?, min_score=?, notify=?,
-			every_seconds=?, digest=?, quiet=?, paused=?, settings=?, updated_at=? WHERE id=?`,
-			append(args, ts(now), w.ID)...)
+		res, err := tx.ExecContext(ctx, updateWatchSQL, append(args, ts(now), w.ID)...)
 		if isUnique(err) {
 			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
 		}
@@ -222,17 +216,22 @@ var watchArgColumns = []string{"name", "query", "exclude", "sources", "min_price
 	"conditions", "zip", "lat", "lng", "radius_mi", "min_score", "notify", "every_seconds", "digest", "quiet", "paused",
 	"settings"}
 
-// importUpdateSQL rewrites a watch only when some column differs, so that
-// re-importing an export touches nothing and is reported as unchanged.
-var importUpdateSQL = func() string {
+// The statements that write watchArgs: insert (then created_at, updated_at),
+// update (then updated_at, id), and the import's update, which changes a
+// watch only when some column differs (then updated_at, id, and watchArgs
+// again), so re-importing an export touches nothing.
+var insertWatchSQL, updateWatchSQL, importUpdateSQL = func() (string, string, string) {
+	cols := strings.Join(watchArgColumns, ", ")
 	set := make([]string, len(watchArgColumns))
 	same := make([]string, len(watchArgColumns))
 	for i, c := range watchArgColumns {
 		set[i] = c + "=?"
 		same[i] = c + " IS ?"
 	}
-	return `UPDATE watches SET ` + strings.Join(set, ", ") + `, updated_at=? WHERE id=? AND NOT (` +
-		strings.Join(same, " AND ") + `)`
+	insert := `INSERT INTO watches (` + cols + `, created_at, updated_at) VALUES (` +
+		strings.Repeat("?,", len(watchArgColumns)+1) + `?)`
+	update := `UPDATE watches SET ` + strings.Join(set, ", ") + `, updated_at=? WHERE id=?`
+	return insert, update, update + ` AND NOT (` + strings.Join(same, " AND ") + `)`
 }()
 
 // ImportWatches creates or updates (by name) every watch in one transaction,
@@ -251,20 +250,15 @@ func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, u
 			err = tx.QueryRowContext(ctx, `SELECT id FROM watches WHERE name = ?`, ws[i].Name).Scan(&id)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				_, err = tx.ExecContext(ctx, `INSERT INTO watches (name, query, exclude, sources, min_price_cents, max_price_cents,
-					currency, conditions, zip, lat, lng, radius_mi, min_score, notify, every_seconds, digest, quiet, paused, settings,
-					created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append(args, ts(now), ts(now))...)
+				_, err = tx.ExecContext(ctx, insertWatchSQL, append(args, ts(now), ts(now))...)
 				created++
 			case err == nil:
 				q := append(append(args[:len(args):len(args)], ts(now), id), args...)
-				var res sql.Result
-				if res, err = tx.ExecContext(ctx, importUpdateSQL, q...); err == nil {
-					var n int64
-					if n, err = res.RowsAffected(); n > 0 {
-						updated++
-					} else if err == nil {
-						unchanged++
-					}
+				var changed bool
+				if changed, err = execChanged(ctx, tx, importUpdateSQL, q...); changed {
+					updated++
+				} else if err == nil {
+					unchanged++
 				}
 			}
 			if err != nil {
@@ -274,4 +268,14 @@ func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, u
 		return nil
 	})
 	return created, updated, unchanged, err
+}
+
+// execChanged runs a statement and reports whether it changed any row.
+func execChanged(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
