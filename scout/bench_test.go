@@ -72,3 +72,44 @@ func BenchmarkNormalize(b *testing.B) {
 		Normalize(l, now)
 	}
 }
+
+// BenchmarkRescore re-scores 5,000 deals of one watch against a market cache
+// already filled, as `dealscout score` does chunk by chunk; ns/deal is the
+// figure the 100,000-deal re-score budget is about.
+func BenchmarkRescore(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	w := NewWatch("couches")
+	w.Query, w.Exclude = `"grey couch" -sleeper`, []string{"broken"}
+	w.MaxPriceCents, w.RadiusMi = centsPtr(30000), 25
+	titles := []string{"Grey couch", "Grey couch, three seats, like new", "Mid-century grey couch - must go!",
+		"GREY COUCH for parts", "Couch (grey) and matching chair", "Café grey couch", "Wanted: grey couch"}
+	comps := make([]Comp, 300)
+	for i := range comps {
+		posted := now.Add(-time.Duration(rng.Int64N(int64(25 * 24 * time.Hour))))
+		comps[i] = Comp{Key: fmt.Sprint(i), PriceCents: int64(rng.NormFloat64()*4000) + 20000, Currency: "USD",
+			Condition: Conditions[rng.IntN(len(Conditions))], Title: "Grey couch", PostedAt: posted, SeenAt: posted}
+	}
+	deals := make([]Deal, 5000)
+	for i := range deals {
+		l := Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: titles[rng.IntN(len(titles))],
+			PriceCents: rng.Int64N(40000), PriceKnown: rng.IntN(10) > 0, Currency: "USD",
+			Condition: Conditions[rng.IntN(len(Conditions))], ShippingCents: -1,
+			PostedAt: now.Add(-time.Duration(rng.Int64N(int64(10 * 24 * time.Hour))))}
+		l.Free = l.PriceKnown && l.PriceCents < 500
+		for range rng.IntN(4) {
+			l.Images = append(l.Images, "https://x/1.jpg")
+		}
+		deals[i] = Deal{ID: int64(i + 1), Listing: l}
+		if rng.IntN(3) > 0 {
+			deals[i].DistanceMi = milesPtr(rng.Float64() * 40)
+		}
+	}
+	markets := NewMarketCache(comps, CompsOptions{}, now)
+	Rescore(&w, deals, markets, nil, now) // fill the market cache
+	b.ReportAllocs()
+	for b.Loop() {
+		Rescore(&w, deals, markets, nil, now)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(deals)), "ns/deal")
+}

@@ -263,7 +263,11 @@ func roundCents(v float64) int64 { return int64(math.Round(v)) }
 // itself — parts, an empty box, a request to buy — and which phrase said so.
 // Words match whole ("ISO" but not "isometric"), in any case.
 func MismatchSignal(title string) (string, bool) {
-	words := tokens(title)
+	return mismatchIn(tokens(title))
+}
+
+// mismatchIn is MismatchSignal for a title already split into words.
+func mismatchIn(words []string) (string, bool) {
 	for _, s := range mismatchSignals {
 		if containsSeq(words, s.words) {
 			return s.phrase, true

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dealscout/dealscout/scout/geo"
 )
@@ -166,8 +167,12 @@ func Relevance(t Terms, title string) float64 {
 
 // relevance also returns the number of required terms, for the reason text.
 func relevance(t Terms, title string) (float64, int) {
+	return relevanceOf(t, stemAll(tokens(title)))
+}
+
+// relevanceOf is relevance for a title already split into stemmed words.
+func relevanceOf(t Terms, words []string) (float64, int) {
 	include, exclude := t.compiled()
-	words := stemAll(tokens(title))
 	for _, seq := range exclude {
 		if containsSeq(words, seq) {
 			return 0, len(include)
@@ -281,25 +286,69 @@ func joinConditions(cs []Condition) string {
 	return strings.Join(names, ", ")
 }
 
-// money renders a price for reasons: whole amounts without cents ("$120").
-func money(cents int64, currency string) string {
-	return strings.Replace(FormatPrice(cents, currency), ".00", "", 1)
-}
-
 // tokens lower-cases s, folds diacritics and splits it into words of letters
 // and digits.
-func tokens(s string) []string {
-	var out []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
+func tokens(s string) []string { return appendTokens(nil, s) }
+
+// appendTokens appends the words of s to dst, as tokens returns them. The
+// words are cut from one folded copy of s, or from s itself when it is
+// lower-case ASCII already, so that a title costs at most one allocation
+// rather than one per word: every scored deal splits its title.
+func appendTokens(dst []string, s string) []string {
+	text := s
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			text = foldWords(s)
+			break
 		}
 	}
-	for _, r := range s {
+	// In text, every ASCII byte other than a-z and 0-9 separates words:
+	// foldWords writes word runes (non-ASCII ones are all bytes ≥ 0x80) and
+	// spaces between them, and lower-case ASCII has no other letters or digits.
+	start := -1
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			dst = append(dst, text[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, text[start:])
+	}
+	return dst
+}
+
+// foldWords lower-cases s and folds its diacritics, and turns every rune that
+// is not a letter or digit into a space.
+func foldWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		// ASCII, most of most titles, without the Unicode tables: its only
+		// letters and digits are A-Z, a-z and 0-9.
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			default:
+				c = ' '
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		// Decoded as ranging over s would: invalid UTF-8 is RuneError, 1 byte.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
+			b.WriteByte(' ')
 			continue
 		}
 		r = unicode.ToLower(r)
@@ -309,8 +358,7 @@ func tokens(s string) []string {
 		}
 		b.WriteRune(r)
 	}
-	flush()
-	return out
+	return b.String()
 }
 
 // foldDiacritic covers the Latin-1 and common Latin Extended-A letters listings

@@ -1,7 +1,10 @@
 package scout
 
 import (
+	"bytes"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -56,23 +59,64 @@ func ParseAmount(s string) (int64, error) {
 
 // FormatCents renders cents as a plain amount ("149.99").
 func FormatCents(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
+	var buf [24]byte
+	return string(appendCents(buf[:0], cents))
 }
 
 // FormatPrice renders cents with its currency for people ("$149.99", "€12.50",
 // "150.00 CAD").
 func FormatPrice(cents int64, currency string) string {
-	switch strings.ToUpper(currency) {
-	case "", "USD":
-		return "$" + FormatCents(cents)
-	case "EUR":
-		return "€" + FormatCents(cents)
-	case "GBP":
-		return "£" + FormatCents(cents)
+	var buf [32]byte
+	return string(appendPrice(buf[:0], cents, currency))
+}
+
+// appendCents appends FormatCents(cents). Prices are formatted into reasons
+// for every deal scored, so this avoids fmt.
+func appendCents(b []byte, cents int64) []byte {
+	if cents == math.MinInt64 {
+		// The one amount that cannot be negated: keep what the fmt version
+		// printed for it ("--92233720368547758.-8"), as outputs must not change.
+		return fmt.Appendf(b, "-%d.%02d", cents/100, cents%100)
 	}
-	return FormatCents(cents) + " " + strings.ToUpper(currency)
+	if cents < 0 {
+		b, cents = append(b, '-'), -cents
+	}
+	b = strconv.AppendInt(b, cents/100, 10)
+	frac := cents % 100
+	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
+}
+
+// appendPrice appends FormatPrice(cents, currency).
+func appendPrice(b []byte, cents int64, currency string) []byte {
+	cur := strings.ToUpper(currency)
+	switch cur {
+	case "", "USD":
+		return appendCents(append(b, '$'), cents)
+	case "EUR":
+		return appendCents(append(b, "€"...), cents)
+	case "GBP":
+		return appendCents(append(b, "£"...), cents)
+	}
+	b = appendCents(b, cents)
+	b = append(b, ' ')
+	return append(b, cur...)
+}
+
+// money renders a price for reasons: whole amounts without cents ("$120").
+func money(cents int64, currency string) string {
+	var buf [32]byte
+	return string(appendMoney(buf[:0], cents, currency))
+}
+
+// appendMoney appends money(cents, currency): the price with its first ".00"
+// removed, as strings.Replace(FormatPrice(…), ".00", "", 1) did. That is a
+// whole amount's cents or, failing that, a ".00" inside an odd currency code.
+func appendMoney(b []byte, cents int64, currency string) []byte {
+	start := len(b)
+	b = appendPrice(b, cents, currency)
+	if i := bytes.Index(b[start:], []byte(".00")); i >= 0 {
+		i += start
+		b = append(b[:i], b[i+3:]...)
+	}
+	return b
 }

@@ -16,12 +16,22 @@ import "math"
 // Money stays in integer cents: the fee rate is taken in basis points and the
 // distance in tenths of a mile, and each product is rounded half up once.
 func EstimateProfit(l Listing, s WatchSettings, m Market, distanceMi *float64) *int64 {
-	if !m.Known() {
+	profit, ok := estimateProfit(&l, &s, &m, distanceMi)
+	if !ok {
 		return nil
 	}
-	price, known := effectivePrice(l)
+	return &profit
+}
+
+// estimateProfit is EstimateProfit without the allocation, for Rescore,
+// which keeps a chunk's profits in one slice; ok is false for nil.
+func estimateProfit(l *Listing, s *WatchSettings, m *Market, distanceMi *float64) (profit int64, ok bool) {
+	if !m.Known() {
+		return 0, false
+	}
+	price, known := effectivePrice(*l)
 	if !known {
-		return nil
+		return 0, false
 	}
 	feeBasisPoints := int64(math.Round(s.FeePct * 100))
 	cost := price + divRound(m.MedianCents*feeBasisPoints, 10_000) + s.ShippingCents
@@ -32,8 +42,7 @@ func EstimateProfit(l Listing, s WatchSettings, m Market, distanceMi *float64) *
 		tenthsOfMile := int64(math.Round(*distanceMi * 10))
 		cost += divRound(2*tenthsOfMile*s.TravelCentsPerMi, 10)
 	}
-	profit := m.MedianCents - cost
-	return &profit
+	return m.MedianCents - cost, true
 }
 
 // divRound divides non-negative a by positive b, rounding half up.

@@ -33,6 +33,16 @@ var conditionValues = map[Condition]float64{
 	CondNew: 1, CondLikeNew: 1, CondExcellent: 1, CondGreat: .8, CondGood: .6, CondFair: .3, CondPoor: .1, CondUnknown: unknownValue,
 }
 
+// conditionFactors are conditionValues with their reasons, built once so that
+// scoring does not build "condition: like new" again for every deal.
+var conditionFactors = func() map[Condition]factor {
+	m := make(map[Condition]factor, len(conditionValues))
+	for c, v := range conditionValues {
+		m[c] = factor{v, "condition: " + strings.ReplaceAll(string(c), "_", " ")}
+	}
+	return m
+}()
+
 // confidenceWeight scales the market weight: a median from a handful of
 // scattered comps should move the score less than one from many tight ones.
 var confidenceWeight = map[string]float64{ConfidenceHigh: 1, ConfidenceMedium: .75, ConfidenceLow: .5}
@@ -56,25 +66,73 @@ var confidenceWeight = map[string]float64{ConfidenceHigh: 1, ConfidenceMedium: .
 //
 // The total is clamped to 0..100 and rounded to one decimal.
 func ScoreDeal(in ScoreInput, w Weights) Score {
-	w = DefaultWeights().Merge(w)
+	ws := resolveWeights(w, in.Watch)
+	s, profit, ok := scoreDeal(&in, &ws)
+	if ok {
+		s.ProfitCents = &profit
+	}
+	return s
+}
+
+// scoreDeal is ScoreDeal with the weights already resolved, which Rescore
+// does once per watch. It leaves Score.ProfitCents nil and returns the profit
+// estimate instead (ok is false when there is none), so Rescore can keep a
+// chunk's profits in one slice rather than allocate each. A re-score runs
+// this for 100,000 deals within a 2-second budget, so it builds no maps but
+// the score's own, no fmt strings and no string per title word.
+func scoreDeal(in *ScoreInput, w *weightSet) (s Score, profit int64, ok bool) {
 	settings := DefaultSettings()
 	if in.Watch != nil {
-		w = w.Merge(in.Watch.Settings.Weights)
 		settings = in.Watch.Settings
 	}
-	s := Score{Components: make(map[string]Component, len(ComponentNames)), Market: in.Market}
 	limit, hasLimit := watchLimit(in.Watch, in.Listing)
+	fallback := !in.Market.Known() && !hasLimit
+
+	// The title is split into words once, for the keyword and risk
+	// components; titles rarely have more words than the arrays hold.
+	var wordBuf, stemBuf [24]string
+	title := titleWords{words: appendTokens(wordBuf[:0], in.Listing.Title)}
+	title.stemmed = stemAll(append(stemBuf[:0], title.words...))
+
+	s = Score{Components: make(map[string]Component, componentCount(in, fallback, hasLimit)), Market: in.Market}
 	var total float64
-	if !in.Market.Known() && !hasLimit {
-		total = fallbackScore(in, w, s.Components)
+	if fallback {
+		total = fallbackScore(in, w, title, s.Components)
 		s.Fallback = true
 	} else {
-		total = weightedScore(in, w, limit, hasLimit, s.Components)
+		total = weightedScore(in, w, limit, hasLimit, title, s.Components)
 	}
-	total = applyRisk(in.Listing, w[CompRisk], total, s.Components)
+	total = applyRisk(title, w.risk, total, s.Components)
 	s.Total = math.Round(math.Max(0, math.Min(100, total))*10) / 10
-	s.ProfitCents = EstimateProfit(in.Listing, settings, in.Market, in.DistanceMi)
-	return s
+	profit, ok = estimateProfit(&in.Listing, &settings, &in.Market, in.DistanceMi)
+	return s, profit, ok
+}
+
+// componentCount is how many components a score will have, to size its map
+// exactly: most have 7 or 8, and a map made for at most 8 entries is Go's
+// small map of a single group, where a hint of len(ComponentNames) would
+// allocate a full table.
+func componentCount(in *ScoreInput, fallback, hasLimit bool) int {
+	if fallback {
+		return 7 // price, condition, recency, distance, photos, keyword, risk
+	}
+	n := 6 // condition, recency, distance, photos, keyword, risk
+	if in.Market.Known() {
+		n++
+	}
+	if hasLimit {
+		n++
+	}
+	if in.Listing.Free {
+		n++
+	}
+	return n
+}
+
+// titleWords is a listing title split into words (tokens), and the same
+// words stemmed for matching the query.
+type titleWords struct {
+	words, stemmed []string
 }
 
 // fallbackScore is the original Deal Scout formula:
@@ -85,26 +143,27 @@ func ScoreDeal(in ScoreInput, w Weights) Score {
 // 1 − hours/72. It divides by 9, not 9.1: keyword relevance is a small bonus
 // on top. With other weights it divides by the sum of the weights other than
 // keyword, which is 9 for the defaults (or by all of them if that is 0).
-func fallbackScore(in ScoreInput, w Weights, comps map[string]Component) float64 {
-	l := in.Listing
+func fallbackScore(in *ScoreInput, w *weightSet, title titleWords, comps map[string]Component) float64 {
+	l := &in.Listing
 	sum := 0.0
-	for _, f := range []struct {
-		name string
+	for _, f := range [...]struct {
+		name   string
+		weight float64
 		factor
 	}{
-		{CompPrice, priceValue(l)},
-		{CompCondition, conditionValue(l)},
-		{CompRecency, recencyValue(l, in.Now)},
-		{CompDistance, distanceValue(in.DistanceMi, distanceHorizonMi)},
-		{CompPhotos, photosValue(l)},
-		{CompKeyword, keywordValue(in.Terms, l)},
+		{CompPrice, w.price, priceValue(l)},
+		{CompCondition, w.condition, conditionValue(l)},
+		{CompRecency, w.recency, recencyValue(l, in.Now)},
+		{CompDistance, w.distance, distanceValue(in.DistanceMi, distanceHorizonMi)},
+		{CompPhotos, w.photos, photosValue(l)},
+		{CompKeyword, w.keyword, keywordValue(in.Terms, title)},
 	} {
-		comps[f.name] = Component{Value: f.value, Weight: w[f.name], Reason: f.reason}
-		sum += f.value * w[f.name]
+		comps[f.name] = Component{Value: f.value, Weight: f.weight, Reason: f.reason}
+		sum += f.value * f.weight
 	}
-	den := w[CompPrice] + w[CompCondition] + w[CompRecency] + w[CompDistance] + w[CompPhotos]
+	den := w.price + w.condition + w.recency + w.distance + w.photos
 	if den <= 0 {
-		den = w[CompKeyword]
+		den = w.keyword
 	}
 	if den <= 0 {
 		return 0
@@ -113,8 +172,8 @@ func fallbackScore(in ScoreInput, w Weights, comps map[string]Component) float64
 }
 
 // weightedScore is the weighted mean of the components that apply × 100.
-func weightedScore(in ScoreInput, w Weights, limit int64, hasLimit bool, comps map[string]Component) float64 {
-	l := in.Listing
+func weightedScore(in *ScoreInput, w *weightSet, limit int64, hasLimit bool, title titleWords, comps map[string]Component) float64 {
+	l := &in.Listing
 	var sum, den float64
 	add := func(name string, weight float64, f factor) {
 		comps[name] = Component{Value: f.value, Weight: weight, Reason: f.reason}
@@ -122,23 +181,23 @@ func weightedScore(in ScoreInput, w Weights, limit int64, hasLimit bool, comps m
 		den += weight
 	}
 	if in.Market.Known() {
-		add(CompMarket, w[CompMarket]*confidenceWeight[in.Market.Confidence], marketValue(l, in.Market))
+		add(CompMarket, w.market*confidenceWeight[in.Market.Confidence], marketValue(l, &in.Market))
 	}
 	if hasLimit {
-		add(CompLimit, w[CompLimit], limitValue(l, limit))
+		add(CompLimit, w.limit, limitValue(l, limit))
 	}
 	if l.Free {
-		add(CompFree, w[CompFree], factor{1, "the item is free"})
+		add(CompFree, w.free, factor{1, "the item is free"})
 	}
 	horizon := distanceHorizonMi
 	if in.Watch != nil && in.Watch.RadiusMi > 0 {
 		horizon = in.Watch.RadiusMi
 	}
-	add(CompCondition, w[CompCondition], conditionValue(l))
-	add(CompRecency, w[CompRecency], recencyValue(l, in.Now))
-	add(CompDistance, w[CompDistance], distanceValue(in.DistanceMi, horizon))
-	add(CompPhotos, w[CompPhotos], photosValue(l))
-	add(CompKeyword, w[CompKeyword], keywordValue(in.Terms, l))
+	add(CompCondition, w.condition, conditionValue(l))
+	add(CompRecency, w.recency, recencyValue(l, in.Now))
+	add(CompDistance, w.distance, distanceValue(in.DistanceMi, horizon))
+	add(CompPhotos, w.photos, photosValue(l))
+	add(CompKeyword, w.keyword, keywordValue(in.Terms, title))
 	if den <= 0 {
 		return 0
 	}
@@ -147,14 +206,17 @@ func weightedScore(in ScoreInput, w Weights, limit int64, hasLimit bool, comps m
 
 // applyRisk records the risk component and divides the total when the title
 // signals a different thing.
-func applyRisk(l Listing, weight, total float64, comps map[string]Component) float64 {
-	phrase, bad := MismatchSignal(l.Title)
+func applyRisk(title titleWords, weight, total float64, comps map[string]Component) float64 {
+	phrase, bad := mismatchIn(title.words)
 	if !bad {
 		comps[CompRisk] = Component{Value: 1, Weight: weight, Reason: "no warning signs in the title"}
 		return total
 	}
-	comps[CompRisk] = Component{Value: 0, Weight: weight, Reason: fmt.Sprintf(
-		"title says %q: probably not the working item itself; score divided by %s", phrase, trimFloat(1+weight))}
+	var buf [128]byte
+	b := strconv.AppendQuote(append(buf[:0], "title says "...), phrase)
+	b = append(b, ": probably not the working item itself; score divided by "...)
+	b = appendTrimFloat(b, 1+weight)
+	comps[CompRisk] = Component{Value: 0, Weight: weight, Reason: string(b)}
 	return total / (1 + weight)
 }
 
@@ -167,27 +229,38 @@ func watchLimit(w *Watch, l Listing) (int64, bool) {
 	return *w.MaxPriceCents, true
 }
 
+// The reasons below are built with append and strconv in a buffer on the
+// stack and made a string once: fmt.Sprintf, and the strings built to hand
+// it, were a quarter of ScoreDeal's time. A comment gives each reason's
+// format as a Sprintf format; TestScoreDealGolden holds them to the bytes
+// fmt produced.
+
 // marketValue is 1 at or below half the median, 0.5 at the median and 0 at or
 // above 1.5 × the median, linear in between.
-func marketValue(l Listing, m Market) factor {
-	price, known := effectivePrice(l)
+func marketValue(l *Listing, m *Market) factor {
+	price, known := effectivePrice(*l)
 	if !known {
 		return factor{unknownValue, "no price given"}
 	}
 	cur := currencyOr(l.Currency)
 	v := clamp01(1.5 - float64(price)/float64(m.MedianCents))
-	comps := fmt.Sprintf("%d comps", m.Samples)
+	// "the %s market median (%d comps[ in any condition], %s confidence)"
+	var buf [160]byte
+	b := appendAgainst(buf[:0], price, m.MedianCents, cur, "below", "above", l.Free)
+	b = appendMoney(append(b, "the "...), m.MedianCents, cur)
+	b = strconv.AppendInt(append(b, " market median ("...), int64(m.Samples), 10)
+	b = append(b, " comps"...)
 	if m.Condition == "all" {
-		comps += " in any condition"
+		b = append(b, " in any condition"...)
 	}
-	tail := fmt.Sprintf("the %s market median (%s, %s confidence)", money(m.MedianCents, cur), comps, m.Confidence)
-	return factor{v, describeAgainst(price, m.MedianCents, cur, "below", "above", tail, l.Free)}
+	b = append(append(b, ", "...), m.Confidence...)
+	return factor{v, string(append(b, " confidence)"...))}
 }
 
 // limitValue is 1 − price/limit: the further under the user's own limit, the
 // better. A limit of 0 wants only free items.
-func limitValue(l Listing, limit int64) factor {
-	price, known := effectivePrice(l)
+func limitValue(l *Listing, limit int64) factor {
+	price, known := effectivePrice(*l)
 	if !known {
 		return factor{unknownValue, "no price given"}
 	}
@@ -199,7 +272,11 @@ func limitValue(l Listing, limit int64) factor {
 	case price == 0:
 		v = 1
 	}
-	return factor{v, describeAgainst(price, limit, cur, "under", "over", "your "+money(limit, cur)+" limit", l.Free)}
+	// "your %s limit"
+	var buf [128]byte
+	b := appendAgainst(buf[:0], price, limit, cur, "under", "over", l.Free)
+	b = appendMoney(append(b, "your "...), limit, cur)
+	return factor{v, string(append(b, " limit"...))}
 }
 
 // factor is a component's value and the reason for it, before weighting.
@@ -208,28 +285,35 @@ type factor struct {
 	reason string
 }
 
-// describeAgainst says how a price compares with a reference in words.
-func describeAgainst(price, ref int64, cur, less, more, refText string, free bool) string {
-	what := money(price, cur)
+// appendAgainst appends how a price compares with a reference in words, up
+// to the words naming the reference, which the caller appends after it:
+//
+//	"free, against " | "%s against " | "%s is %.0f%% below " | "%s is %.0f%% above " | "%s is at "
+func appendAgainst(b []byte, price, ref int64, cur, less, more string, free bool) []byte {
 	if free {
-		return "free, against " + refText
+		return append(b, "free, against "...)
 	}
+	b = appendMoney(b, price, cur)
 	if ref <= 0 {
-		return fmt.Sprintf("%s against %s", what, refText)
+		return append(b, " against "...)
 	}
 	pct := math.Round((1 - float64(price)/float64(ref)) * 100)
+	var word string
 	switch {
 	case pct > 0:
-		return fmt.Sprintf("%s is %.0f%% %s %s", what, pct, less, refText)
+		word = less
 	case pct < 0:
-		return fmt.Sprintf("%s is %.0f%% %s %s", what, -pct, more, refText)
+		pct, word = -pct, more
+	default:
+		return append(b, " is at "...)
 	}
-	return fmt.Sprintf("%s is at %s", what, refText)
+	b = appendFixed(append(b, " is "...), pct, 0)
+	return append(append(append(b, "% "...), word...), ' ')
 }
 
 // priceValue is the original formula's price factor: 1 − price/$300.
-func priceValue(l Listing) factor {
-	price, known := effectivePrice(l)
+func priceValue(l *Listing) factor {
+	price, known := effectivePrice(*l)
 	switch {
 	case l.Free:
 		return factor{1, "the item is free"}
@@ -237,30 +321,41 @@ func priceValue(l Listing) factor {
 		return factor{unknownValue, "no price given"}
 	}
 	v := clamp01(1 - float64(price)/fallbackReferenceCents)
-	return factor{v, fmt.Sprintf("%s on the original $0–$300 price scale (no market data or price limit yet)", money(price, currencyOr(l.Currency)))}
+	// "%s on the original $0–$300 price scale (no market data or price limit yet)"
+	var buf [128]byte
+	b := appendMoney(buf[:0], price, currencyOr(l.Currency))
+	return factor{v, string(append(b, " on the original $0–$300 price scale (no market data or price limit yet)"...))}
 }
 
-func conditionValue(l Listing) factor {
+func conditionValue(l *Listing) factor {
 	c := vocabCondition(l.Condition)
 	if c == CondUnknown || c == "" {
 		return factor{unknownValue, "condition not stated"}
 	}
+	if f, ok := conditionFactors[c]; ok {
+		return f
+	}
 	return factor{conditionValues[c], "condition: " + strings.ReplaceAll(string(c), "_", " ")}
 }
 
-func recencyValue(l Listing, now time.Time) factor {
+func recencyValue(l *Listing, now time.Time) factor {
 	if l.PostedAt.IsZero() {
 		return factor{unknownValue, "posting time unknown"}
 	}
 	age := now.Sub(l.PostedAt)
 	v := clamp01(1 - age.Hours()/recencyHorizon.Hours())
+	var buf [48]byte
 	switch {
 	case age < time.Hour:
 		return factor{v, "posted less than an hour ago"}
 	case age < 48*time.Hour:
-		return factor{v, fmt.Sprintf("posted %d hours ago", int(age.Hours()))}
+		// "posted %d hours ago"
+		b := strconv.AppendInt(append(buf[:0], "posted "...), int64(int(age.Hours())), 10)
+		return factor{v, string(append(b, " hours ago"...))}
 	}
-	return factor{v, fmt.Sprintf("posted %d days ago", int(age.Hours()/24))}
+	// "posted %d days ago"
+	b := strconv.AppendInt(append(buf[:0], "posted "...), int64(int(age.Hours()/24)), 10)
+	return factor{v, string(append(b, " days ago"...))}
 }
 
 // distanceValue is 1 − miles/horizon: the watch's radius, or 50 miles.
@@ -268,10 +363,14 @@ func distanceValue(d *float64, horizon float64) factor {
 	if d == nil {
 		return factor{unknownValue, "distance unknown (no location on the listing or the watch)"}
 	}
-	return factor{clamp01(1 - *d/horizon), fmt.Sprintf("%.1f mi away (scored against %s mi)", *d, trimFloat(horizon))}
+	// "%.1f mi away (scored against %s mi)"
+	var buf [80]byte
+	b := appendFixed(buf[:0], *d, 1)
+	b = appendTrimFloat(append(b, " mi away (scored against "...), horizon)
+	return factor{clamp01(1 - *d/horizon), string(append(b, " mi)"...))}
 }
 
-func photosValue(l Listing) factor {
+func photosValue(l *Listing) factor {
 	n := 0
 	for _, u := range l.Images {
 		if strings.TrimSpace(u) != "" {
@@ -284,11 +383,13 @@ func photosValue(l Listing) factor {
 	case 1:
 		return factor{1, "1 photo"}
 	}
-	return factor{1, fmt.Sprintf("%d photos", n)}
+	// "%d photos"
+	var buf [32]byte
+	return factor{1, string(append(strconv.AppendInt(buf[:0], int64(n), 10), " photos"...))}
 }
 
-func keywordValue(t Terms, l Listing) factor {
-	v, n := relevance(t, l.Title)
+func keywordValue(t Terms, title titleWords) factor {
+	v, n := relevanceOf(t, title.stemmed)
 	switch {
 	case n == 0 && v == 1:
 		return factor{v, "no search terms to match"}
@@ -297,11 +398,20 @@ func keywordValue(t Terms, l Listing) factor {
 	case v == 0:
 		return factor{v, "title contains none of the search terms"}
 	}
-	return factor{v, fmt.Sprintf("title matches %.0f%% of the search terms", v*100)}
+	// "title matches %.0f%% of the search terms"
+	var buf [64]byte
+	b := appendFixed(append(buf[:0], "title matches "...), v*100, 0)
+	return factor{v, string(append(b, "% of the search terms"...))}
 }
 
-// trimFloat renders 2 as "2" and 1.5 as "1.5".
-func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+// appendTrimFloat renders 2 as "2" and 1.5 as "1.5".
+func appendTrimFloat(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'f', -1, 64) }
+
+// appendFixed appends f with prec decimals, byte for byte as fmt's %.{prec}f
+// (which formats with strconv too, "+Inf" and "NaN" included).
+func appendFixed(b []byte, f float64, prec int) []byte {
+	return strconv.AppendFloat(b, f, 'f', prec, 64)
+}
 
 // Weights are score component weights by component name (ComponentNames).
 type Weights map[string]float64
@@ -351,6 +461,60 @@ func ParseWeights(s string) (Weights, error) {
 		w[name] = v
 	}
 	return w, nil
+}
+
+// weightSet is Weights resolved for scoring: a value for every component.
+// Scoring used to merge the defaults, the given weights and the watch's into
+// a fresh map for every deal, a sixth of ScoreDeal's time.
+type weightSet struct {
+	price, market, limit, free, condition, recency, distance, photos, keyword, risk float64
+}
+
+// defaultWeightSet is DefaultWeights resolved.
+var defaultWeightSet = func() weightSet {
+	var ws weightSet
+	ws.override(DefaultWeights())
+	return ws
+}()
+
+// resolveWeights is DefaultWeights().Merge(w), then .Merge of the watch's
+// Settings.Weights when there is a watch, as a weightSet.
+func resolveWeights(w Weights, watch *Watch) weightSet {
+	ws := defaultWeightSet
+	ws.override(w)
+	if watch != nil {
+		ws.override(watch.Settings.Weights)
+	}
+	return ws
+}
+
+// override sets the components m names, as Merge would; other names are
+// ignored, as scoring never looked them up.
+func (ws *weightSet) override(m map[string]float64) {
+	for name, v := range m {
+		switch name {
+		case CompPrice:
+			ws.price = v
+		case CompMarket:
+			ws.market = v
+		case CompLimit:
+			ws.limit = v
+		case CompFree:
+			ws.free = v
+		case CompCondition:
+			ws.condition = v
+		case CompRecency:
+			ws.recency = v
+		case CompDistance:
+			ws.distance = v
+		case CompPhotos:
+			ws.photos = v
+		case CompKeyword:
+			ws.keyword = v
+		case CompRisk:
+			ws.risk = v
+		}
+	}
 }
 
 // Merge returns a new Weights with override's entries replacing w's. Neither
