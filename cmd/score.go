@@ -266,15 +266,19 @@ type RescoreResult struct {
 	MaxDelta  float64 `json:"max_delta"` // the change of largest magnitude, signed
 }
 
-// rescoreChunk is how many deals a re-score reads, scores and writes at a
-// time: each chunk's write transaction stays around 100 ms, so a poll's
-// write never waits long behind a re-score.
-const rescoreChunk = 5000
+// rescoreChunk is how many deals a re-score reads and scores at a time; the
+// chunks queue for the writer, which commits them as store.UpdateScores
+// decides. firstRescoreChunk is smaller, so that the writer, the slowest
+// stage, starts sooner.
+const (
+	rescoreChunk      = 5000
+	firstRescoreChunk = 500
+)
 
 // Rescore re-scores the open deals of one watch (or all) and saves the
-// changed scores. Reading, scoring and writing run as a three-stage pipeline
-// over chunks, so the two cores of a small server work at once. It is
-// exported for the benchmark.
+// changed scores. Reading and scoring run beside writing, over chunks, so
+// the two cores of a small server work at once. It is exported for the
+// benchmark.
 func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time) (RescoreResult, error) {
 	return rescore(ctx, st, watch, weights, co, now, rescoreChunk)
 }
@@ -313,7 +317,7 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 				var buf []byte
 				for j, sc := range scores {
 					var err error
-					if buf, err = sc.AppendJSON(buf[:0]); err != nil {
+					if buf, err = store.AppendComponents(buf[:0], sc); err != nil {
 						return nil, err
 					}
 					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(buf)}
@@ -345,66 +349,51 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 	return res, nil
 }
 
-// rescorePipeline pages through a watch's open deals: one goroutine reads
-// the next chunk while this one scores the current chunk and another writes
-// the previous one. score runs on this goroutine only. The first error stops
-// every stage; chunks already written stay written, which is harmless, since
-// a re-score is idempotent.
+// rescorePipeline pages through a watch's open deals and scores each chunk on
+// this goroutine while another writes the previous chunks. Two stages, not
+// three: on a 2-core server the writer, the critical path, then keeps a core
+// to itself, where a separate reader stage took turns with it. The first
+// error stops both; chunks already written stay written, which is harmless,
+// since a re-score is idempotent.
 func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk int, score func([]scout.Deal) ([]store.ScoreUpdate, error)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	chunks := make(chan []scout.Deal, 1)
-	go func() {
-		defer close(chunks)
-		var after int64
-		for {
-			deals, err := st.DealsForRescore(ctx, watchID, after, chunk)
-			if err != nil {
-				cancel(err)
-				return
-			}
-			if len(deals) == 0 {
-				return
-			}
-			select {
-			case chunks <- deals:
-			case <-ctx.Done():
-				return
-			}
-			if len(deals) < chunk {
-				return
-			}
-			after = deals[len(deals)-1].ID
-		}
-	}()
-	writes := make(chan []store.ScoreUpdate, 1)
+	writes := make(chan []store.ScoreUpdate, 2)
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		for ups := range writes {
-			if ctx.Err() != nil {
-				continue // drain; the error is already recorded
-			}
-			if _, err := st.UpdateScores(ctx, ups); err != nil {
-				cancel(err)
-			}
+		if _, err := st.UpdateScores(ctx, watchID, writes); err != nil {
+			cancel(err)
 		}
 	}()
-	for deals := range chunks {
-		if ctx.Err() != nil {
-			continue
+	err := func() error {
+		defer close(writes)
+		var after int64
+		// A small first chunk gets the writer going sooner.
+		limit := min(chunk, firstRescoreChunk)
+		for {
+			deals, err := st.DealsForRescore(ctx, watchID, after, limit)
+			if err != nil || len(deals) == 0 {
+				return err
+			}
+			ups, err := score(deals)
+			if err != nil {
+				return err
+			}
+			select {
+			case writes <- ups:
+			case <-ctx.Done():
+				return nil // the writer failed; its error is the cause
+			}
+			if len(deals) < limit {
+				return nil
+			}
+			after, limit = deals[len(deals)-1].ID, chunk
 		}
-		ups, err := score(deals)
-		if err != nil {
-			cancel(err)
-			continue
-		}
-		select {
-		case writes <- ups:
-		case <-ctx.Done():
-		}
+	}()
+	if err != nil {
+		cancel(err)
 	}
-	close(writes)
 	<-written
 	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
 		return err

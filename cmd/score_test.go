@@ -147,12 +147,17 @@ func BenchmarkRescore100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	const n = 100_000
+	// Stored as a poll stores them: scored, here without comps (the first
+	// poll of a watch has none yet), so the re-score below replaces full
+	// components of the same size rather than growing empty ones.
 	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
+	terms := scout.ParseQuery(w.Query, w.Exclude)
 	for i := 0; i < n; i++ {
 		l := scout.Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: fmt.Sprintf("Oak dining table %d", i%97),
 			PriceCents: int64(10000 + i%300*100), PriceKnown: true, Currency: "USD", Condition: scout.Conditions[i%7],
 			PostedAt: now.Add(-time.Duration(i%72) * time.Hour), Images: []string{"https://example.com/a.jpg"}, ShippingCents: -1}
-		batch.Items = append(batch.Items, scout.FetchItem{Listing: l, Score: scout.Score{Total: 1}})
+		sc := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &w, Terms: terms, Now: now}, nil)
+		batch.Items = append(batch.Items, scout.FetchItem{Listing: l, Score: sc})
 	}
 	if _, err := st.ApplyFetch(ctx, batch); err != nil {
 		b.Fatal(err)

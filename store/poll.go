@@ -84,15 +84,21 @@ func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Lis
 // database grows.
 const MaxComps = 2000
 
+// compsQuery reads a watch's comparables, newest first. It walks the
+// listings_seen index from the newest listing and stops at the cap, rather
+// than sorting every deal of the watch.
+const compsQuery = `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
+	l.last_seen, l.posted_at, l.first_seen, l.gone_at
+	FROM listings l
+	WHERE l.last_seen >= ? AND l.duplicate_of IS NULL
+		AND EXISTS (SELECT 1 FROM deals d WHERE d.watch_id = ? AND d.listing_id = l.id)
+	ORDER BY l.last_seen DESC, l.id DESC LIMIT ?`
+
 // Comps returns the listings matched to a watch and seen since, as market comparables.
 func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]scout.Comp, error) {
 	var out []scout.Comp
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
-			l.last_seen, l.posted_at, l.first_seen, l.gone_at
-			FROM deals d JOIN listings l ON l.id = d.listing_id
-			WHERE d.watch_id = ? AND l.last_seen >= ? AND l.duplicate_of IS NULL
-			ORDER BY l.last_seen DESC, l.id DESC LIMIT ?`, watchID, ts(since), MaxComps)
+		rows, err := tx.QueryContext(ctx, compsQuery, ts(since), watchID, MaxComps)
 		if err != nil {
 			return err
 		}
@@ -380,7 +386,7 @@ func upsertListing(ctx context.Context, st *fetchStmts, l scout.Listing, dup *in
 }
 
 func upsertDeal(ctx context.Context, st *fetchStmts, watchID, listingID int64, spec string, it *scout.FetchItem, now string) (created bool, err error) {
-	comps, err := json.Marshal(it.Score)
+	comps, err := AppendComponents(nil, it.Score)
 	if err != nil {
 		return false, err
 	}

@@ -30,6 +30,8 @@ type Store struct {
 	db     *sql.DB // writes: one connection, immediate transactions
 	rdb    *sql.DB // reads: query_only connections
 	now    func() time.Time
+	// scoreLockBudget is ScoreLockBudget, a field so tests can shorten it.
+	scoreLockBudget time.Duration
 }
 
 // Options tune Open.
@@ -46,7 +48,11 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := createFile(path); err != nil {
 		return nil, err
 	}
-	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	// mmap_size lets SQLite read the first 256 MiB of the file through a
+	// memory map instead of a pread per page: a re-score of 100,000 deals
+	// spent a quarter of its time in those system calls. It only reserves
+	// address space; writes still go through the WAL.
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)"
 	db, err := sql.Open("sqlite", base+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-32000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -60,7 +66,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	s := &Store{path: path, dsn: base, db: db, rdb: rdb, now: o.Now}
+	s := &Store{path: path, dsn: base, db: db, rdb: rdb, now: o.Now, scoreLockBudget: ScoreLockBudget}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -35,7 +35,7 @@ func TestOpenAppliesPragmasOnEveryConnection(t *testing.T) {
 	checks := []struct {
 		pragma string
 		want   string
-	}{{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "10000"}, {"synchronous", "1"}}
+	}{{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "10000"}, {"synchronous", "1"}, {"mmap_size", "268435456"}}
 	for _, c := range checks {
 		var got string
 		if err := s.db.QueryRowContext(ctx, "PRAGMA "+c.pragma).Scan(&got); err != nil {

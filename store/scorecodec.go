@@ -1,0 +1,190 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+// A deal's score components are stored as compact JSON in deals.components:
+//
+//	{"c":{"condition":[0.6,2,"condition: good"],…},
+//	 "m":[45500,5,"low",3750,44000,47750,30,"excellent/great/good"],"p":-5915,"f":1}
+//
+// "c" maps each component to [value, weight, reason]; "m" is the market as
+// [median_cents, samples, confidence, iqr_cents, p25_cents, p75_cents,
+// window_days, condition] and is left out when there is no market at all; "p"
+// is the profit estimate in cents (absent when there is none); "f":1 marks the
+// original Deal Scout formula. The total lives in deals.score.
+//
+// It is compact because a full re-score rewrites every deal row: the
+// self-describing form (scout.Score's own JSON, about 780 bytes a deal) made
+// a re-score of 100,000 deals write twice as many pages for the same facts.
+// Rows written before this layout hold that form; decodeScore reads both.
+
+// AppendComponents appends the stored form of s to b. Identical scores encode
+// to identical bytes, which is how UpdateScores skips unchanged rows. It fails
+// only for a NaN or infinite value, which JSON cannot hold.
+func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
+	var err error
+	names := make([]string, 0, len(s.Components))
+	for name := range s.Components {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	b = append(b, `{"c":{`...)
+	for i, name := range names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		c := s.Components[name]
+		b = appendJSONString(b, name)
+		b = append(b, ":["...)
+		if b, err = appendJSONFloat(b, c.Value); err != nil {
+			return nil, fmt.Errorf("store: component %s: %w", name, err)
+		}
+		b = append(b, ',')
+		if b, err = appendJSONFloat(b, c.Weight); err != nil {
+			return nil, fmt.Errorf("store: component %s weight: %w", name, err)
+		}
+		b = append(b, ',')
+		b = appendJSONString(b, c.Reason)
+		b = append(b, ']')
+	}
+	b = append(b, '}')
+	if m := s.Market; m != (scout.Market{}) {
+		b = append(b, `,"m":[`...)
+		b = strconv.AppendInt(b, m.MedianCents, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(m.Samples), 10)
+		b = append(b, ',')
+		b = appendJSONString(b, m.Confidence)
+		for _, v := range []int64{m.IQRCents, m.P25Cents, m.P75Cents, int64(m.WindowDays)} {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, v, 10)
+		}
+		b = append(b, ',')
+		b = appendJSONString(b, m.Condition)
+		b = append(b, ']')
+	}
+	if s.ProfitCents != nil {
+		b = append(b, `,"p":`...)
+		b = strconv.AppendInt(b, *s.ProfitCents, 10)
+	}
+	if s.Fallback {
+		b = append(b, `,"f":1`...)
+	}
+	return append(b, '}'), nil
+}
+
+// storedScore is the compact layout, for decoding.
+type storedScore struct {
+	C map[string]storedComponent `json:"c"`
+	M *storedMarket              `json:"m"`
+	P *int64                     `json:"p"`
+	F int                        `json:"f"`
+}
+
+type storedComponent scout.Component
+
+func (c *storedComponent) UnmarshalJSON(b []byte) error {
+	return unmarshalTuple(b, &c.Value, &c.Weight, &c.Reason)
+}
+
+type storedMarket scout.Market
+
+func (m *storedMarket) UnmarshalJSON(b []byte) error {
+	return unmarshalTuple(b, &m.MedianCents, &m.Samples, &m.Confidence, &m.IQRCents, &m.P25Cents, &m.P75Cents,
+		&m.WindowDays, &m.Condition)
+}
+
+// unmarshalTuple reads a JSON array into dst, one element each.
+func unmarshalTuple(b []byte, dst ...any) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if len(raw) != len(dst) {
+		return fmt.Errorf("%d fields, want %d", len(raw), len(dst))
+	}
+	for i, r := range raw {
+		if err := json.Unmarshal(r, dst[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeScore reads stored components, in the compact layout or in the
+// self-describing one that rows written before it hold, with total as the
+// score.
+func decodeScore(b []byte, total float64) (scout.Score, error) {
+	var s scout.Score
+	if len(b) == 0 {
+		return s, errors.New("no components")
+	}
+	var st storedScore
+	if err := json.Unmarshal(b, &st); err != nil {
+		return s, err
+	}
+	if st.C == nil {
+		// The older layout: scout.Score's own JSON.
+		if err := json.Unmarshal(b, &s); err != nil {
+			return s, err
+		}
+		s.Total = total
+		return s, nil
+	}
+	s.Components = make(map[string]scout.Component, len(st.C))
+	for name, c := range st.C {
+		s.Components[name] = scout.Component(c)
+	}
+	if st.M != nil {
+		s.Market = scout.Market(*st.M)
+	}
+	s.Total, s.ProfitCents, s.Fallback = total, st.P, st.F == 1
+	return s, nil
+}
+
+var errNotFinite = errors.New("NaN or infinite value")
+
+// appendJSONFloat formats f as encoding/json does: the shortest form that
+// reads back as the same float, in exponent form only for very small or large
+// magnitudes.
+func appendJSONFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, errNotFinite
+	}
+	abs := math.Abs(f)
+	if abs == 0 || (abs >= 1e-6 && abs < 1e21) {
+		return strconv.AppendFloat(b, f, 'f', -1, 64), nil
+	}
+	n := len(b)
+	b = strconv.AppendFloat(b, f, 'e', -1, 64)
+	// Like encoding/json: e-07 becomes e-7.
+	if k := len(b) - n; k >= 4 && b[len(b)-4] == 'e' && b[len(b)-3] == '-' && b[len(b)-2] == '0' {
+		b[len(b)-2] = b[len(b)-1]
+		b = b[:len(b)-1]
+	}
+	return b, nil
+}
+
+// appendJSONString quotes plain printable ASCII directly and leaves anything
+// that needs escaping (quotes, controls, <, >, &, non-ASCII) to encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

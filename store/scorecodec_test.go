@@ -1,0 +1,111 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+func codecScores() map[string]scout.Score {
+	profit, loss := int64(12345), int64(-5915)
+	market := scout.Market{MedianCents: 45500, Samples: 5, Confidence: "low", IQRCents: 3750, P25Cents: 44000,
+		P75Cents: 47750, WindowDays: 30, Condition: "excellent/great/good"}
+	return map[string]scout.Score{
+		"market and profit": {Total: 66.2, Market: market, ProfitCents: &loss, Components: map[string]scout.Component{
+			"condition": {Value: 0.6, Weight: 2, Reason: "condition: good"},
+			"distance":  {Value: 0.1998524616759032, Weight: 1, Reason: "40.0 mi away (scored against 50 mi)"},
+			"market":    {Value: 0.5, Weight: 1.5, Reason: "$455 is at the $455 market median (5 comps, low confidence)"},
+			"risk":      {Value: 0, Weight: 1, Reason: `title says "for parts": probably not the working item itself`},
+		}},
+		"fallback without market or profit": {Total: 40, Fallback: true, Components: map[string]scout.Component{
+			"price": {Value: 1, Weight: 3, Reason: "the item is free"},
+		}},
+		"no market but comps counted": {Total: 12.5, ProfitCents: &profit, Market: scout.Market{Samples: 3, Confidence: "none", WindowDays: 30},
+			Components: map[string]scout.Component{}},
+		"escapes and extreme floats": {Total: 0, Components: map[string]scout.Component{
+			"keyword": {Value: 1e-7, Weight: 1e21, Reason: "naïve <b>&</b> \"quoted\" \\ tab\there €"},
+			"photos":  {Value: -0.25, Weight: 0, Reason: ""},
+		}},
+	}
+}
+
+func TestComponentsRoundTrip(t *testing.T) {
+	t.Parallel()
+	for name, want := range codecScores() {
+		b, err := AppendComponents(nil, want)
+		if err != nil {
+			t.Fatalf("%s: encode: %v", name, err)
+		}
+		if !json.Valid(b) {
+			t.Errorf("%s: encoding is not valid JSON: %s", name, b)
+		}
+		got, err := decodeScore(b, want.Total)
+		if err != nil {
+			t.Fatalf("%s: decode %s: %v", name, b, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: round trip\n got %+v\nwant %+v\nfrom %s", name, got, want, b)
+		}
+	}
+}
+
+// Identical scores must encode to identical bytes whatever the map order:
+// UpdateScores skips a row whose stored bytes are the same.
+func TestComponentsEncodingIsDeterministic(t *testing.T) {
+	t.Parallel()
+	s := codecScores()["market and profit"]
+	first, _ := AppendComponents(nil, s)
+	for range 50 {
+		b, _ := AppendComponents(nil, s)
+		if !bytes.Equal(b, first) {
+			t.Fatalf("encodings differ:\n%s\n%s", first, b)
+		}
+	}
+	// The point of the layout: much smaller than the score's own JSON.
+	self, _ := json.Marshal(s)
+	if len(first)*10 > len(self)*7 {
+		t.Errorf("compact encoding is %d bytes, the self-describing one %d; want under 70%%", len(first), len(self))
+	}
+}
+
+// Rows written before the compact layout hold scout.Score's own JSON.
+func TestDecodeScoreReadsTheOlderLayout(t *testing.T) {
+	t.Parallel()
+	for name, want := range codecScores() {
+		old, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeScore(old, want.Total)
+		if err != nil {
+			t.Fatalf("%s: decode %s: %v", name, old, err)
+		}
+		if want.Components == nil {
+			want.Components = map[string]scout.Component{}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: older layout\n got %+v\nwant %+v", name, got, want)
+		}
+	}
+}
+
+func TestComponentsRejectBadInput(t *testing.T) {
+	t.Parallel()
+	nan := scout.Score{Components: map[string]scout.Component{"market": {Value: math.NaN(), Weight: 1}}}
+	if _, err := AppendComponents(nil, nan); err == nil {
+		t.Error("encoding a NaN value succeeded, want an error")
+	}
+	inf := scout.Score{Components: map[string]scout.Component{"market": {Value: 1, Weight: math.Inf(1)}}}
+	if _, err := AppendComponents(nil, inf); err == nil {
+		t.Error("encoding an infinite weight succeeded, want an error")
+	}
+	for _, bad := range []string{"", "{", `{"c":{"market":[1,2]}}`, `{"c":{"market":[1,2,"r"]},"m":[1,2]}`, `[1,2,3]`} {
+		if _, err := decodeScore([]byte(bad), 1); err == nil {
+			t.Errorf("decoding %q succeeded, want an error", bad)
+		}
+	}
+}
