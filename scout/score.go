@@ -187,7 +187,7 @@ func weightedScore(in *ScoreInput, w *weightSet, limit int64, hasLimit bool, tit
 		add(CompLimit, w.limit, limitValue(l, limit))
 	}
 	if l.Free {
-		add(CompFree, w.free, factor{1, "the item is free"})
+		add(CompFree, w.free, factor{1, reasonFree})
 	}
 	horizon := distanceHorizonMi
 	if in.Watch != nil && in.Watch.RadiusMi > 0 {
@@ -209,7 +209,7 @@ func weightedScore(in *ScoreInput, w *weightSet, limit int64, hasLimit bool, tit
 func applyRisk(title titleWords, weight, total float64, comps map[string]Component) float64 {
 	phrase, bad := mismatchIn(title.words)
 	if !bad {
-		comps[CompRisk] = Component{Value: 1, Weight: weight, Reason: "no warning signs in the title"}
+		comps[CompRisk] = Component{Value: 1, Weight: weight, Reason: reasonNoRisk}
 		return total
 	}
 	var buf [128]byte
@@ -240,7 +240,7 @@ func watchLimit(w *Watch, l Listing) (int64, bool) {
 func marketValue(l *Listing, m *Market) factor {
 	price, known := effectivePrice(*l)
 	if !known {
-		return factor{unknownValue, "no price given"}
+		return factor{unknownValue, reasonNoPrice}
 	}
 	cur := currencyOr(l.Currency)
 	v := clamp01(1.5 - float64(price)/float64(m.MedianCents))
@@ -262,7 +262,7 @@ func marketValue(l *Listing, m *Market) factor {
 func limitValue(l *Listing, limit int64) factor {
 	price, known := effectivePrice(*l)
 	if !known {
-		return factor{unknownValue, "no price given"}
+		return factor{unknownValue, reasonNoPrice}
 	}
 	cur := currencyOr(l.Currency)
 	var v float64
@@ -316,9 +316,9 @@ func priceValue(l *Listing) factor {
 	price, known := effectivePrice(*l)
 	switch {
 	case l.Free:
-		return factor{1, "the item is free"}
+		return factor{1, reasonFree}
 	case !known:
-		return factor{unknownValue, "no price given"}
+		return factor{unknownValue, reasonNoPrice}
 	}
 	v := clamp01(1 - float64(price)/fallbackReferenceCents)
 	// "%s on the original $0–$300 price scale (no market data or price limit yet)"
@@ -330,7 +330,7 @@ func priceValue(l *Listing) factor {
 func conditionValue(l *Listing) factor {
 	c := vocabCondition(l.Condition)
 	if c == CondUnknown || c == "" {
-		return factor{unknownValue, "condition not stated"}
+		return factor{unknownValue, reasonNoCondition}
 	}
 	if f, ok := conditionFactors[c]; ok {
 		return f
@@ -340,14 +340,14 @@ func conditionValue(l *Listing) factor {
 
 func recencyValue(l *Listing, now time.Time) factor {
 	if l.PostedAt.IsZero() {
-		return factor{unknownValue, "posting time unknown"}
+		return factor{unknownValue, reasonNoPostingTime}
 	}
 	age := now.Sub(l.PostedAt)
 	v := clamp01(1 - age.Hours()/recencyHorizon.Hours())
 	var buf [48]byte
 	switch {
 	case age < time.Hour:
-		return factor{v, "posted less than an hour ago"}
+		return factor{v, reasonJustPosted}
 	case age < 48*time.Hour:
 		// "posted %d hours ago"
 		b := strconv.AppendInt(append(buf[:0], "posted "...), int64(int(age.Hours())), 10)
@@ -361,7 +361,7 @@ func recencyValue(l *Listing, now time.Time) factor {
 // distanceValue is 1 − miles/horizon: the watch's radius, or 50 miles.
 func distanceValue(d *float64, horizon float64) factor {
 	if d == nil {
-		return factor{unknownValue, "distance unknown (no location on the listing or the watch)"}
+		return factor{unknownValue, reasonNoDistance}
 	}
 	// "%.1f mi away (scored against %s mi)"
 	var buf [80]byte
@@ -379,9 +379,9 @@ func photosValue(l *Listing) factor {
 	}
 	switch n {
 	case 0:
-		return factor{unknownValue, "no photos"}
+		return factor{unknownValue, reasonNoPhotos}
 	case 1:
-		return factor{1, "1 photo"}
+		return factor{1, reasonOnePhoto}
 	}
 	// "%d photos"
 	var buf [32]byte
@@ -392,11 +392,11 @@ func keywordValue(t Terms, title titleWords) factor {
 	v, n := relevanceOf(t, title.stemmed)
 	switch {
 	case n == 0 && v == 1:
-		return factor{v, "no search terms to match"}
+		return factor{v, reasonNoTerms}
 	case v == 1:
-		return factor{v, "title contains every search term"}
+		return factor{v, reasonAllTerms}
 	case v == 0:
-		return factor{v, "title contains none of the search terms"}
+		return factor{v, reasonNoTermMatched}
 	}
 	// "title matches %.0f%% of the search terms"
 	var buf [64]byte

@@ -200,13 +200,16 @@ func (s *Store) UpdateScores(ctx context.Context, watchID int64, chunks <-chan [
 	}
 }
 
-// bulkRescore reports whether re-scoring the watch's open deals should
-// rebuild the score indexes rather than update them.
+// bulkRescore reports whether re-scoring the watch's deals should rebuild the
+// score indexes rather than update them.
 func (s *Store) bulkRescore(ctx context.Context, watchID int64) (bool, error) {
+	// Dismissed deals are counted too: filtering them out would read every
+	// row, where counting reads only the (watch_id, score) index, and the
+	// decision needs sizes, not exact numbers.
 	var mine, all int
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM deals WHERE watch_id = ? AND status != 'dismissed'),
+			(SELECT count(*) FROM deals WHERE watch_id = ?),
 			(SELECT count(*) FROM deals)`, watchID).Scan(&mine, &all)
 	})
 	if err != nil {

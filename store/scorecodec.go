@@ -13,10 +13,11 @@ import (
 
 // A deal's score components are stored as compact JSON in deals.components:
 //
-//	{"c":{"condition":[0.6,2,"condition: good"],…},
+//	{"c":{"condition":[0.6,2,"condition: good"],"risk":[1,1,1],…},
 //	 "m":[45500,5,"low",3750,44000,47750,30,"excellent/great/good"],"p":-5915,"f":1}
 //
-// "c" maps each component to [value, weight, reason]; "m" is the market as
+// "c" maps each component to [value, weight, reason], where a reason that is
+// one of scout.FixedReasons is its position in that list; "m" is the market as
 // [median_cents, samples, confidence, iqr_cents, p25_cents, p75_cents,
 // window_days, condition] and is left out when there is no market at all; "p"
 // is the profit estimate in cents (absent when there is none); "f":1 marks the
@@ -53,7 +54,11 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 			return nil, fmt.Errorf("store: component %s weight: %w", name, err)
 		}
 		b = append(b, ',')
-		b = appendJSONString(b, c.Reason)
+		if i, ok := fixedReason[c.Reason]; ok {
+			b = strconv.AppendInt(b, int64(i), 10)
+		} else {
+			b = appendJSONString(b, c.Reason)
+		}
 		b = append(b, ']')
 	}
 	b = append(b, '}')
@@ -93,8 +98,35 @@ type storedScore struct {
 type storedComponent scout.Component
 
 func (c *storedComponent) UnmarshalJSON(b []byte) error {
-	return unmarshalTuple(b, &c.Value, &c.Weight, &c.Reason)
+	var reason json.RawMessage
+	if err := unmarshalTuple(b, &c.Value, &c.Weight, &reason); err != nil {
+		return err
+	}
+	if len(reason) > 0 && reason[0] == '"' {
+		return json.Unmarshal(reason, &c.Reason)
+	}
+	var i int
+	if err := json.Unmarshal(reason, &i); err != nil {
+		return err
+	}
+	if i < 0 || i >= len(scout.FixedReasons) {
+		return fmt.Errorf("reason %d is not one of the %d fixed reasons", i, len(scout.FixedReasons))
+	}
+	c.Reason = scout.FixedReasons[i]
+	return nil
 }
+
+// fixedReason is the position of each of scout.FixedReasons, which the
+// stored form writes instead of the words: a fifth of a deal's bytes.
+var fixedReason = func() map[string]int {
+	m := make(map[string]int, len(scout.FixedReasons))
+	for i, r := range scout.FixedReasons {
+		if _, dup := m[r]; !dup {
+			m[r] = i
+		}
+	}
+	return m
+}()
 
 type storedMarket scout.Market
 

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -72,6 +73,34 @@ func TestComponentsEncodingIsDeterministic(t *testing.T) {
 	}
 }
 
+// A fixed reason is stored as its position in scout.FixedReasons, and any
+// other reason as its words.
+func TestComponentsStoreFixedReasonsByPosition(t *testing.T) {
+	t.Parallel()
+	comps := map[string]scout.Component{}
+	for i, r := range scout.FixedReasons {
+		comps[fmt.Sprint("c", i)] = scout.Component{Value: 1, Weight: 1, Reason: r}
+	}
+	comps["own"] = scout.Component{Value: 1, Weight: 1, Reason: "posted 7 hours ago"}
+	s := scout.Score{Total: 50, Components: comps}
+	b, err := AppendComponents(nil, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range scout.FixedReasons {
+		if bytes.Contains(b, []byte(r)) {
+			t.Errorf("encoding spells out the fixed reason %q: %s", r, b)
+		}
+	}
+	if !bytes.Contains(b, []byte(`"posted 7 hours ago"`)) {
+		t.Errorf("encoding lacks the listing's own reason: %s", b)
+	}
+	got, err := decodeScore(b, 50)
+	if err != nil || !reflect.DeepEqual(got, s) {
+		t.Errorf("round trip = %+v, %v; want %+v", got, err, s)
+	}
+}
+
 // Rows written before the compact layout hold scout.Score's own JSON.
 func TestDecodeScoreReadsTheOlderLayout(t *testing.T) {
 	t.Parallel()
@@ -103,7 +132,8 @@ func TestComponentsRejectBadInput(t *testing.T) {
 	if _, err := AppendComponents(nil, inf); err == nil {
 		t.Error("encoding an infinite weight succeeded, want an error")
 	}
-	for _, bad := range []string{"", "{", `{"c":{"market":[1,2]}}`, `{"c":{"market":[1,2,"r"]},"m":[1,2]}`, `[1,2,3]`} {
+	for _, bad := range []string{"", "{", `{"c":{"market":[1,2]}}`, `{"c":{"market":[1,2,"r"]},"m":[1,2]}`, `[1,2,3]`,
+		`{"c":{"risk":[1,1,-1]}}`, `{"c":{"risk":[1,1,99999]}}`, `{"c":{"risk":[1,1,true]}}`} {
 		if _, err := decodeScore([]byte(bad), 1); err == nil {
 			t.Errorf("decoding %q succeeded, want an error", bad)
 		}

@@ -1,0 +1,26 @@
+package scout
+
+// Reasons that are the same words whatever the listing's numbers.
+const (
+	reasonFree          = "the item is free"
+	reasonNoRisk        = "no warning signs in the title"
+	reasonNoPrice       = "no price given"
+	reasonNoCondition   = "condition not stated"
+	reasonNoPostingTime = "posting time unknown"
+	reasonJustPosted    = "posted less than an hour ago"
+	reasonNoDistance    = "distance unknown (no location on the listing or the watch)"
+	reasonNoPhotos      = "no photos"
+	reasonOnePhoto      = "1 photo"
+	reasonNoTerms       = "no search terms to match"
+	reasonAllTerms      = "title contains every search term"
+	reasonNoTermMatched = "title contains none of the search terms"
+)
+
+// FixedReasons lists the reasons whose words never depend on the listing.
+// Storage may refer to one by its position instead of repeating its words
+// in every deal, so entries are only ever added at the end: a reworded
+// reason is a new entry, and the old one stays for the scores stored with it.
+var FixedReasons = []string{
+	reasonFree, reasonNoRisk, reasonNoPrice, reasonNoCondition, reasonNoPostingTime, reasonJustPosted,
+	reasonNoDistance, reasonNoPhotos, reasonOnePhoto, reasonNoTerms, reasonAllTerms, reasonNoTermMatched,
+}
