@@ -164,7 +164,7 @@ const ScoreLockBudget = 2 * time.Second
 // the indexes again by sorting, all in one transaction: that is cheaper than
 // moving 2 index entries per row, 0.4 s of a 100,000-deal re-score. It holds
 // the lock for the whole re-score, so it is only taken up to bulkMaxDeals
-// (about 3 s on a small VPS); beyond that a re-score commits in budgets.
+// (about 4 s on this 2-core machine); beyond that it commits in budgets.
 const (
 	bulkMinDeals = 10_000
 	bulkMaxDeals = 250_000
