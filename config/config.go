@@ -72,6 +72,8 @@ type Config struct {
 	DigestMax           int // DEALSCOUT_DIGEST_MAX, deals per digest
 	SourceFailureAlert  int // DEALSCOUT_SOURCE_FAILURE_ALERT, failed polls in a row; 0 = off
 
+	Retention time.Duration // DEALSCOUT_RETENTION, what prune keeps
+
 	origins     map[string]Origin // key → layer that set it; missing = default
 	secretFiles map[string]string // secret key → the file its value was read from (NAME_FILE)
 }

@@ -148,4 +148,7 @@ var settings = []setting{
 		func(c *Config) *int { return &c.DigestMax }),
 	integer("DEALSCOUT_SOURCE_FAILURE_ALERT", 3, 0, 1000, "Alert after a source fails this many polls in a row; 0 turns the alert off.",
 		func(c *Config) *int { return &c.SourceFailureAlert }),
+
+	age("DEALSCOUT_RETENTION", 90*Day, Day, 3650*Day, "How long prune (and serve's daily prune) keeps gone listings, price history, finished poll runs and finished alerts; saved deals are always kept.",
+		func(c *Config) *time.Duration { return &c.Retention }),
 }
