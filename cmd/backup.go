@@ -15,11 +15,14 @@ func newBackupCmd(a *app) *cobra.Command {
 		Long:  "backup is safe while poll or serve run: it copies one consistent snapshot and checks it before renaming it into place.",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.checkOutput(args[0]); err != nil {
+				return err
+			}
 			st, err := a.store(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
-			if err := st.Backup(cmd.Context(), args[0]); err != nil {
+			if err := st.Backup(cmd.Context(), a.userPath(args[0])); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout(), "backed up %s to %s (integrity ok)\n", a.cfg.DBPath, args[0])
@@ -39,7 +42,7 @@ func newRestoreCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer func() { _ = lock.Release() }()
-			if err := store.Restore(cmd.Context(), args[0], a.cfg.DBPath); err != nil {
+			if err := store.Restore(cmd.Context(), a.userPath(args[0]), a.cfg.DBPath); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout(), "restored %s from %s\n", a.cfg.DBPath, args[0])

@@ -49,6 +49,34 @@ func notFoundIsUsage(err error) error {
 	return err
 }
 
+// userPath makes a relative path from the command line start at the run's
+// working directory (Env.WorkDir), as it would for the shell that ran us.
+func (a *app) userPath(p string) string {
+	if p == "" || p == "-" || filepath.IsAbs(p) || a.env.WorkDir == "" {
+		return p
+	}
+	return filepath.Join(a.env.WorkDir, p)
+}
+
+// checkOutput refuses an output path that is the database or one of its -wal,
+// -shm, -journal or lock files (exit 2). Every command that writes a file the
+// user names calls it, directly or through writeOutput.
+func (a *app) checkOutput(path string) error {
+	if err := store.CheckOutputPath(a.userPath(a.cfg.DBPath), a.userPath(path)); err != nil {
+		return withCode(ExitUsage, err)
+	}
+	return nil
+}
+
+// writeOutput writes a file the user named (an export, a CSV) atomically,
+// after checkOutput.
+func (a *app) writeOutput(path string, fn func(io.Writer) error) error {
+	if err := a.checkOutput(path); err != nil {
+		return err
+	}
+	return writeFileAtomic(a.userPath(path), fn)
+}
+
 // writeFileAtomic writes through a temporary file and renames it, so a failed
 // write never leaves half a file where a good one was.
 func writeFileAtomic(path string, fn func(io.Writer) error) error {

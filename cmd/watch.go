@@ -363,7 +363,7 @@ func newWatchExportCmd(a *app) *cobra.Command {
 			if len(args) == 0 || args[0] == "-" {
 				return writeJSON(a.stdout(), nonNilSlice(ws))
 			}
-			return writeFileAtomic(args[0], func(w io.Writer) error { return writeJSON(w, nonNilSlice(ws)) })
+			return a.writeOutput(args[0], func(w io.Writer) error { return writeJSON(w, nonNilSlice(ws)) })
 		},
 	}
 }
@@ -376,7 +376,7 @@ func newWatchImportCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var r io.Reader = a.env.Stdin
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := os.Open(a.userPath(args[0]))
 				if err != nil {
 					return usageError("watch import: %v", err)
 				}

@@ -18,8 +18,8 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if same, _ := sameFile(abs, s.path); same {
-		return fmt.Errorf("backup: %s is the database itself; choose another file", path)
+	if err := CheckOutputPath(s.path, path); err != nil {
+		return fmt.Errorf("backup: %w", err)
 	}
 	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
 	_ = os.Remove(tmp)
