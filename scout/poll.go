@@ -24,6 +24,10 @@ type PollStore interface {
 	MarkWatchPolled(ctx context.Context, id int64, at time.Time, backfilled bool) error
 }
 
+// ErrWatchGone is what a PollStore write returns when the watch was removed
+// (`watch rm`) while it was being polled: the poll skips it, it is no failure.
+var ErrWatchGone = errors.New("watch was removed during the poll")
+
 // SourceStatus is a source's memory and health for one watch.
 type SourceStatus struct {
 	State          SourceState
@@ -138,12 +142,16 @@ func (p *Poller) Run(ctx context.Context, watches []Watch) RunReport {
 			p.Progress(i, len(watches), watches[i].Name)
 		}
 		wr := p.pollWatch(ctx, &watches[i])
+		if wr.removed {
+			p.Log.Info("watch removed during the poll; skipped", "watch", watches[i].Name)
+			continue
+		}
 		if wr.failed > 0 && rep.Status == StatusOK {
 			rep.Status = StatusPartial
 		}
 		rep.Watches = append(rep.Watches, wr)
 	}
-	if len(watches) > 0 && allFailed(rep.Watches) {
+	if len(rep.Watches) > 0 && allFailed(rep.Watches) {
 		rep.Status = StatusFailed
 	}
 	rep.FinishedAt = p.Now().UTC()
@@ -194,8 +202,11 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			sr.Status, sr.Error = SourceFailed, f.err.Error()
 			wr.failed++
 			wr.Errors = append(wr.Errors, f.err.Error())
-			log.Warn("source failed", "source", f.spec.String(), "error", f.err)
 			p.recordFailure(ctx, w, f, now, &wr, &sr)
+			if wr.removed {
+				return wr
+			}
+			log.Warn("source failed", "source", f.spec.String(), "error", f.err)
 		default:
 			anyOK = true
 			sr.FailureStreak = 0
@@ -205,7 +216,10 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			for _, warn := range f.res.Warnings {
 				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec, warn))
 			}
-			if err := p.ingest(ctx, w, f, terms, comps, now, &sr.Counts); err != nil {
+			if err := p.ingest(ctx, w, f, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
+				wr.removed = true
+				return wr
+			} else if err != nil {
 				sr.Status, sr.Error = SourceFailed, err.Error()
 				wr.failed++
 				wr.Errors = append(wr.Errors, err.Error())
@@ -308,6 +322,10 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 		retryAt = qe.RetryAt
 	}
 	streak, alerted, err := p.Store.RecordSourceFailure(ctx, SourceFailure{WatchID: w.ID, Spec: f.spec.String(), Error: f.err.Error(), At: now, RetryAt: retryAt})
+	if errors.Is(err, ErrWatchGone) {
+		wr.removed = true
+		return
+	}
 	if err != nil {
 		wr.Errors = append(wr.Errors, err.Error())
 		return
@@ -318,7 +336,10 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 	}
 	text := fmt.Sprintf("Source %s of watch %q has failed %d polls in a row. Last error: %s", f.spec, w.Name, streak, f.err)
 	alerts := p.systemAlerts(w, "source_failing", f.spec.String(), text, now)
-	if err := p.Store.EnqueueAlerts(ctx, w.ID, f.spec.String(), alerts, true); err != nil {
+	if err := p.Store.EnqueueAlerts(ctx, w.ID, f.spec.String(), alerts, true); errors.Is(err, ErrWatchGone) {
+		wr.removed = true
+		return
+	} else if err != nil {
 		wr.Errors = append(wr.Errors, err.Error())
 		return
 	}
@@ -471,6 +492,7 @@ type WatchReport struct {
 	Sources    []SourceReport `json:"sources"`
 	sources    int
 	failed     int
+	removed    bool // `watch rm` removed it mid-poll: left out of the report
 }
 
 // Counts are what a poll did, for one source or summed over a watch.

@@ -280,6 +280,9 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 	var c scout.FetchCounts
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		c = scout.FetchCounts{}
+		if err := watchExists(ctx, tx, b.Watch.ID); err != nil {
+			return err
+		}
 		now := ts(b.Now)
 		st, err := prepareFetch(ctx, tx)
 		if err != nil {
@@ -470,6 +473,9 @@ func insertAlertsWith(ctx context.Context, stmt *sql.Stmt, watchID, listingID in
 // and whether a "failing" alert was already sent for it.
 func (s *Store) RecordSourceFailure(ctx context.Context, f scout.SourceFailure) (streak int, alerted bool, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := watchExists(ctx, tx, f.WatchID); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO source_state (watch_id, spec, failure_streak, last_error, last_failure_at, next_check_at)
 			VALUES (?, ?, 1, ?, ?, ?)
 			ON CONFLICT(watch_id, spec) DO UPDATE SET failure_streak = failure_streak + 1, last_error = excluded.last_error,
@@ -486,6 +492,9 @@ func (s *Store) RecordSourceFailure(ctx context.Context, f scout.SourceFailure) 
 // EnqueueAlerts writes system alerts (a source failing) for a watch.
 func (s *Store) EnqueueAlerts(ctx context.Context, watchID int64, spec string, alerts []scout.OutboxAlert, failingAlerted bool) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := watchExists(ctx, tx, watchID); err != nil {
+			return err
+		}
 		if _, err := insertAlerts(ctx, tx, watchID, 0, alerts, s.Now()); err != nil {
 			return err
 		}
@@ -495,6 +504,18 @@ func (s *Store) EnqueueAlerts(ctx context.Context, watchID int64, spec string, a
 		}
 		return nil
 	})
+}
+
+// watchExists returns scout.ErrWatchGone when `watch rm` removed the watch
+// while it was being polled. Asked inside the write transaction, which holds
+// the write lock, so the answer stays true until commit.
+func watchExists(ctx context.Context, tx *sql.Tx, id int64) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM watches WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return scout.ErrWatchGone
+	}
+	return err
 }
 
 func clipError(s string) string {
