@@ -108,6 +108,11 @@ func (d *Dispatcher) deliver(ctx context.Context, a store.Alert, notifiers map[s
 		return
 	}
 	m.ID = MessageID(a.DedupeKey)
+	// A poll renders an instant alert before its listing has a row, so the
+	// payload says listing 0; the outbox row knows the id.
+	if m.Kind == KindDeal && len(m.Deals) == 1 && m.Deals[0].ListingID == 0 {
+		m.Deals[0].ListingID = a.ListingID
+	}
 	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
 	receipt, err := n.Send(sctx, m)
 	cancel()
