@@ -46,9 +46,6 @@ type Options struct {
 	PollNow func(ctx context.Context, watch string) error
 	// SendTest sends a test message through the named channel now.
 	SendTest func(ctx context.Context, channel string) error
-	// CheckChannel validates a channel URL the way `channel add` does and
-	// returns its kind.
-	CheckChannel func(url string) (kind string, err error)
 	// SellerMessage is the ready message to a seller shown with a deal.
 	SellerMessage string
 
