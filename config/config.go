@@ -56,6 +56,10 @@ type Config struct {
 	BaseURL       string // DEALSCOUT_BASE_URL, public URL for links in alerts; "" = derive from Addr
 	AdminPassword Secret // DEALSCOUT_ADMIN_PASSWORD
 
+	TrustedProxies []netip.Prefix // DEALSCOUT_TRUSTED_PROXIES, peers whose X-Forwarded-* headers serve believes
+	MetricsToken   Secret         // DEALSCOUT_METRICS_TOKEN; "" = /metrics needs no token
+	HSTS           bool           // DEALSCOUT_HSTS, send Strict-Transport-Security (serve is reached over HTTPS)
+
 	PollConcurrency int           // DEALSCOUT_POLL_CONCURRENCY
 	HTTPTimeout     time.Duration // DEALSCOUT_HTTP_TIMEOUT, one outbound request
 	PollTimeout     time.Duration // DEALSCOUT_POLL_TIMEOUT, a whole poll run

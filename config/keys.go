@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/dealscout/dealscout/scout"
@@ -120,6 +121,12 @@ var settings = []setting{
 		func(c *Config) *string { return &c.BaseURL }, false),
 	secret("DEALSCOUT_ADMIN_PASSWORD", "Password for the web UI login.",
 		func(c *Config) *Secret { return &c.AdminPassword }),
+	networkList("DEALSCOUT_TRUSTED_PROXIES", "Reverse proxies (comma-separated CIDRs or IPs) whose X-Forwarded-For and X-Forwarded-Proto serve believes, for client IPs in rate limits and logs and for secure cookies; empty = none.",
+		func(c *Config) *[]netip.Prefix { return &c.TrustedProxies }),
+	secret("DEALSCOUT_METRICS_TOKEN", "Bearer token /metrics requires; empty = /metrics is open to whoever can reach serve.",
+		func(c *Config) *Secret { return &c.MetricsToken }),
+	boolean("DEALSCOUT_HSTS", false, "Send Strict-Transport-Security; set it when serve is reached only over HTTPS (directly or behind a TLS proxy).",
+		func(c *Config) *bool { return &c.HSTS }),
 
 	integer("DEALSCOUT_POLL_CONCURRENCY", 4, 1, 64, "Sources fetched at the same time during a poll.",
 		func(c *Config) *int { return &c.PollConcurrency }),
