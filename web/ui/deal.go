@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+// maxCompsShown is how many comparable listings a deal page lists.
+const maxCompsShown = 10
+
+// breakdownRow is one score component with its effect in points.
+type breakdownRow struct {
+	Name   string
+	Reason string
+	Points float64 // what it added to the total (negative for the risk divisor)
+	Max    float64 // what it could have added at full value; 0 when not additive
+	Bar    int     // 0..100, the share of Max earned, for the bar
+}
+
+// breakdown turns a stored score into points: the total is a weighted mean
+// × 100 (scout.ScoreDeal), so a component adds value × weight ÷ Σweights ×
+// 100, and risk divides what the others add. In the original formula the
+// keyword weight is a bonus outside the denominator.
+//
+// A price-led score (scout's market-first scoring) states each component's
+// points itself; those are shown as they are.
+func breakdown(s scout.Score) []breakdownRow {
+	for _, c := range s.Components {
+		if c.Points != 0 {
+			return statedPoints(s)
+		}
+	}
+	var den float64
+	for name, c := range s.Components {
+		switch {
+		case name == scout.CompRisk:
+		case s.Fallback && name == scout.CompKeyword:
+		default:
+			den += c.Weight
+		}
+	}
+	if den <= 0 && s.Fallback {
+		den = s.Components[scout.CompKeyword].Weight
+	}
+	var rows []breakdownRow
+	var sum float64
+	for _, name := range scout.ComponentNames {
+		c, ok := s.Components[name]
+		if !ok || name == scout.CompRisk {
+			continue
+		}
+		row := breakdownRow{Name: componentLabel(name), Reason: c.Reason}
+		if den > 0 {
+			row.Points = c.Value * c.Weight / den * 100
+			row.Max = c.Weight / den * 100
+		}
+		if row.Max > 0 {
+			row.Bar = int(math.Round(100 * row.Points / row.Max))
+		}
+		sum += row.Points
+		rows = append(rows, row)
+	}
+	if c, ok := s.Components[scout.CompRisk]; ok {
+		row := breakdownRow{Name: componentLabel(scout.CompRisk), Reason: c.Reason, Bar: 100}
+		if c.Value < 1 && c.Weight > 0 {
+			row.Points = sum/(1+c.Weight) - sum
+			row.Bar = 0
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// statedPoints lists the points a price-led score gives each component.
+func statedPoints(s scout.Score) []breakdownRow {
+	var rows []breakdownRow
+	for _, name := range scout.ComponentNames {
+		if c, ok := s.Components[name]; ok {
+			rows = append(rows, breakdownRow{Name: componentLabel(name), Reason: c.Reason, Points: c.Points})
+		}
+	}
+	return rows
+}
+
+func componentLabel(name string) string {
+	switch name {
+	case scout.CompRecency:
+		return "fresh"
+	case scout.CompLimit:
+		return "under your limit"
+	}
+	return name
+}
+
+// signedPoints renders points as "+31.2" or "−4.0".
+func signedPoints(p float64) string {
+	p = math.Round(p*10) / 10
+	if p < 0 {
+		return "−" + strconv.FormatFloat(-p, 'f', 1, 64)
+	}
+	return "+" + strconv.FormatFloat(p, 'f', 1, 64)
+}
+
+type dealView struct {
+	Deal      scout.Deal
+	Under     float64
+	HasUnder  bool
+	Verify    string
+	Rows      []breakdownRow
+	Comps     []store.CompListing
+	Examples  []scout.CompExample // the most similar comps, when the market names them
+	CompsNote string
+	Chart     *priceChart
+	History   []store.PricePoint
+	SameItem  []scout.Listing
+	URL       string // the listing's link, only when http(s)
+	Images    []string
+	Message   string
+	Statuses  []string
+	Back      string
+}
+
+func (u *UI) deal(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		u.notFound(w, r, "There is no such deal. Deal addresses are /deals/ and the listing's number.")
+		return
+	}
+	d, err := u.d.Store.DealForListing(ctx, id, r.URL.Query().Get("watch"))
+	if errors.Is(err, store.ErrNotFound) {
+		u.notFound(w, r, "There is no deal for listing "+strconv.FormatInt(id, 10)+"; it may have been removed with its watch.")
+		return
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := dealView{Deal: d, Verify: verifyWarning(d.Score), Rows: breakdown(d.Score), URL: httpURL(d.Listing.URL),
+		Statuses: store.DealStatuses, Back: r.URL.RequestURI()}
+	v.Under, v.HasUnder = underMarket(d)
+	for _, img := range d.Listing.Images {
+		if s := httpURL(img); s != "" && len(v.Images) < 4 {
+			v.Images = append(v.Images, s)
+		}
+	}
+	if v.History, err = u.d.Store.PriceHistory(ctx, d.Listing.ID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Chart = newPriceChart(v.History, d, u.d.Now(), u.d.Location)
+	if v.SameItem, err = u.d.Store.SameItem(ctx, d.Listing.ID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Examples = d.Score.Market.Examples
+	if v.Comps, v.CompsNote, err = u.comps(r, d); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v.Message = u.d.SellerMessage
+	if wa, err := u.d.Store.Watch(ctx, d.Watch); err == nil && wa.Settings.SellerMessage != "" {
+		v.Message = wa.Settings.SellerMessage
+	}
+	u.render(w, r, http.StatusOK, "deal", page{Title: d.Listing.Title, Nav: "deals", Data: v})
+}
+
+// comps picks the comparable listings the deal's market value counted, by the
+// rules scout.ComputeMarket applies: same watch and currency, inside the
+// window, a usable title, in the condition bucket the market names, and
+// inside the price fences around the quartiles.
+func (u *UI) comps(r *http.Request, d scout.Deal) ([]store.CompListing, string, error) {
+	m := d.Score.Market
+	if !m.Known() {
+		if m.Samples > 0 {
+			return nil, "No market value: only " + strconv.Itoa(m.Samples) + " comparable listings, too few to trust.", nil
+		}
+		return nil, "No market value yet: no comparable listings have been seen for this watch.", nil
+	}
+	days := m.WindowDays
+	if days <= 0 {
+		days = 30
+	}
+	if len(m.Examples) > 0 {
+		return nil, marketNote(m, days, d.Listing.Currency) + " The most similar of them:", nil
+	}
+	pool, err := u.d.Store.CompListings(r.Context(), d.WatchID, d.Listing.ID, u.d.Now().Add(-time.Duration(days)*24*time.Hour), 2000)
+	if err != nil {
+		return nil, "", err
+	}
+	var bucket []string
+	if m.Condition != "" && m.Condition != "all" {
+		bucket = strings.Split(m.Condition, "/")
+	}
+	fence := max(float64(m.P75Cents-m.P25Cents)*1.5, 0.10*float64(m.MedianCents))
+	lo, hi := float64(m.P25Cents)-fence, float64(m.P75Cents)+fence
+	var used []store.CompListing
+	for _, c := range pool {
+		if !strings.EqualFold(c.Currency, d.Listing.Currency) {
+			continue
+		}
+		if _, bad := scout.MismatchSignal(c.Title); bad {
+			continue
+		}
+		if bucket != nil && !slices.Contains(bucket, string(c.Condition)) {
+			continue
+		}
+		if p := float64(c.PriceCents); p < lo || p > hi {
+			continue
+		}
+		used = append(used, c)
+	}
+	note := marketNote(m, days, d.Listing.Currency)
+	if len(used) > maxCompsShown {
+		note += " The " + strconv.Itoa(maxCompsShown) + " most recently seen are listed."
+		used = used[:maxCompsShown]
+	}
+	return used, note, nil
+}
+
+// marketNote says what the market value is and what it rests on.
+func marketNote(m scout.Market, days int, currency string) string {
+	note := strconv.Itoa(m.Samples) + " comparable listings from the last " + strconv.Itoa(days) + " days set the market value at " +
+		money(m.MedianCents, currency) + " (" + m.Confidence + " confidence"
+	if m.P25Cents > 0 && m.P75Cents > 0 {
+		note += "; middle half " + money(m.P25Cents, currency) + "–" + money(m.P75Cents, currency)
+	}
+	return note + ")."
+}
