@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -42,10 +43,17 @@ func newRestoreCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer func() { _ = lock.Release() }()
-			if err := store.Restore(cmd.Context(), a.userPath(args[0]), a.cfg.DBPath); err != nil {
+			kept, err := store.Restore(cmd.Context(), a.userPath(args[0]), a.userPath(a.cfg.DBPath), a.now())
+			if errors.Is(err, store.ErrNotBackup) {
+				return withCode(ExitUsage, err)
+			}
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout(), "restored %s from %s\n", a.cfg.DBPath, args[0])
+			if kept != "" {
+				fmt.Fprintf(a.stdout(), "the database it replaced is kept as %s (mode 0600); delete it when you no longer need it\n", kept)
+			}
 			return nil
 		},
 	}

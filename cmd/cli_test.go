@@ -14,10 +14,11 @@ import (
 // cli runs the dealscout command line in-process against a database in a
 // temporary directory, with a fixed clock and no environment but its own.
 type cli struct {
-	t   *testing.T
-	dir string
-	env []string
-	now time.Time
+	t        *testing.T
+	dir      string
+	env      []string
+	now      time.Time
+	terminal bool // run as if stdin were a terminal, so commands may ask
 }
 
 func newCLI(t *testing.T, env ...string) *cli {
@@ -37,7 +38,7 @@ func (c *cli) runIn(stdin string, args ...string) (int, string, string) {
 	c.t.Helper()
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), args, Env{Environ: c.env, WorkDir: c.dir, Stdin: strings.NewReader(stdin),
-		Stdout: &out, Stderr: &errb, Now: func() time.Time { return c.now }})
+		Stdout: &out, Stderr: &errb, Now: func() time.Time { return c.now }, Terminal: c.terminal})
 	return code, out.String(), errb.String()
 }
 
@@ -226,7 +227,7 @@ func TestMigrateUpDownOnDataHoldingDatabase(t *testing.T) {
 	if strings.Contains(status, "pending") || !strings.Contains(status, "applied") {
 		t.Fatalf("migrate status after use:\n%s\nwant every migration applied", status)
 	}
-	c.ok("migrate", "down", "--to", "0")
+	c.ok("migrate", "down", "--to", "0", "--yes")
 	if out := c.ok("migrate", "version"); !strings.HasPrefix(out, "database 0,") {
 		t.Fatalf("after down --to 0: %q", out)
 	}
@@ -234,7 +235,7 @@ func TestMigrateUpDownOnDataHoldingDatabase(t *testing.T) {
 		t.Fatalf("after down --to 0 something is still applied:\n%s", status)
 	}
 	c.ok("migrate", "up")
-	c.ok("migrate", "redo")
+	c.ok("migrate", "redo", "--yes")
 	if st := c.ok("migrate", "status"); strings.Contains(st, "pending") {
 		t.Errorf("after up and redo, pending remain:\n%s", st)
 	}

@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -19,6 +21,7 @@ func newMigrateCmd(a *app) *cobra.Command {
 DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 	}
 	var upTo, downTo int64
+	var redoYes bool
 	up := &cobra.Command{
 		Use:   "up",
 		Short: "Apply pending migrations (all, or up to --to N)",
@@ -40,10 +43,14 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 		},
 	}
 	up.Flags().Int64Var(&upTo, "to", 0, "apply up to and including this version")
+	var yes bool
 	down := &cobra.Command{
 		Use:   "down",
-		Short: "Roll back the newest migration (or down to --to N; --to 0 removes every table)",
-		Args:  cobra.NoArgs,
+		Short: "Roll back the newest migration (or down to --to N; --to 0 removes every table); backs up first",
+		Long: `down drops the tables of the migrations it rolls back, with their data. It asks first on a
+terminal and needs --yes otherwise, and it backs the database up to DB.pre-migrate-down-<time>
+before it changes anything.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			to := int64(-1)
 			if cmd.Flags().Changed("to") {
@@ -57,17 +64,18 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 				return err
 			}
 			defer st.Close()
+			if ok, err := a.confirmRollback(cmd, st, "migrate down", to, yes); !ok || err != nil {
+				return err
+			}
 			rolled, err := st.MigrateDown(cmd.Context(), to)
 			for _, v := range rolled {
 				fmt.Fprintf(a.stdout(), "rolled back %05d\n", v)
 			}
-			if err == nil && len(rolled) == 0 {
-				fmt.Fprintln(a.stdout(), "nothing to roll back")
-			}
 			return err
 		},
 	}
-	down.Flags().Int64Var(&downTo, "to", 0, "roll back to this version (0 = empty database)")
+	down.Flags().Int64Var(&downTo, "to", 0, "roll back to version `N` (0 = empty database)")
+	down.Flags().BoolVar(&yes, "yes", false, "roll back without asking (needed when not on a terminal)")
 	var asJSON bool
 	status := &cobra.Command{
 		Use:   "status",
@@ -134,6 +142,9 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 			if db == 0 {
 				return fmt.Errorf("no migration is applied; run `dealscout migrate up`")
 			}
+			if ok, err := a.confirmRollback(cmd, st, "migrate redo", -1, redoYes); !ok || err != nil {
+				return err
+			}
 			if _, err := st.MigrateDown(cmd.Context(), -1); err != nil {
 				return err
 			}
@@ -144,6 +155,59 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 			return err
 		},
 	}
+	redo.Flags().BoolVar(&redoYes, "yes", false, "redo without asking (needed when not on a terminal)")
 	c.AddCommand(up, down, status, version, redo)
 	return c
+}
+
+// confirmRollback says what a rollback to version to (-1 = the newest only)
+// would drop, asks on a terminal or needs yes, and backs the database up
+// before it returns true. It returns false with no error when there is
+// nothing to roll back, having said so.
+func (a *app) confirmRollback(cmd *cobra.Command, st *store.Store, what string, to int64, yes bool) (bool, error) {
+	ctx := cmd.Context()
+	ms, err := st.MigrationStatuses(ctx)
+	if err != nil {
+		return false, err
+	}
+	var doomed []string
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		if !m.Applied || (to >= 0 && m.Version <= to) {
+			continue
+		}
+		doomed = append(doomed, fmt.Sprintf("%05d", m.Version))
+		if to < 0 {
+			break
+		}
+	}
+	if len(doomed) == 0 {
+		fmt.Fprintln(a.stdout(), "nothing to roll back")
+		return false, nil
+	}
+	damage := fmt.Sprintf("%s rolls back %s on %s, dropping %s and their data", what, plural(len(doomed), "migration"),
+		a.cfg.DBPath, "the tables they created")
+	if to == 0 {
+		damage = fmt.Sprintf("%s rolls back every migration on %s: every table and all its data goes", what, a.cfg.DBPath)
+	}
+	damage += " (" + strings.Join(doomed, ", ") + ")"
+	if !yes {
+		if !a.env.Terminal {
+			return false, usageError("%s; run it again with --yes to confirm (a backup is taken first)", damage)
+		}
+		fmt.Fprintf(a.stdout(), "%s.\nA backup is taken first. Continue? [y/N] ", damage)
+		line, _ := bufio.NewReader(a.env.Stdin).ReadString('\n')
+		if ans := strings.ToLower(strings.TrimSpace(line)); ans != "y" && ans != "yes" {
+			fmt.Fprintln(a.stdout())
+			return false, fmt.Errorf("%s: not confirmed; nothing rolled back", what)
+		}
+	} else {
+		fmt.Fprintln(a.stdout(), damage)
+	}
+	backup := a.userPath(a.cfg.DBPath) + ".pre-migrate-down-" + a.now().Format("20060102T150405Z")
+	if err := st.Backup(ctx, backup); err != nil {
+		return false, fmt.Errorf("%s: backing up first: %w; nothing rolled back", what, err)
+	}
+	fmt.Fprintf(a.stdout(), "backed up %s to %s (mode 0600); `dealscout restore %s` undoes the rollback\n", a.cfg.DBPath, backup, backup)
+	return true, nil
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -33,6 +36,12 @@ processed), 75 another poll is running.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rep, err := a.runPoll(cmd.Context(), pollOptions{names: names, all: all, dryRun: dryRun, noNotify: noNotify, backfill: backfill})
+			if in := interruptedBy(cmd.Context()); in != nil {
+				if err == nil && asJSON {
+					_ = writeJSON(a.stdout(), rep)
+				}
+				return &interruptedError{in: in, detail: committedSummary(rep, dryRun)}
+			}
 			if err != nil {
 				return err
 			}
@@ -89,6 +98,7 @@ func (a *app) runPoll(ctx context.Context, o pollOptions) (scout.RunReport, erro
 		return scout.RunReport{}, err
 	}
 	p := a.poller(st)
+	p.Log = slog.New(cutShortFilter{h: a.log.Handler(), ctx: ctx})
 	p.DryRun, p.AlertBackfill = o.dryRun, o.backfill
 	if f, ok := a.env.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		p.Progress = func(done, total int, watch string) {
@@ -106,7 +116,10 @@ func (a *app) runPoll(ctx context.Context, o pollOptions) (scout.RunReport, erro
 	}
 	rep := p.Run(ctx, watches)
 	rep.RunID = runID
-	if !o.dryRun && !o.noNotify {
+	if in := interruptedBy(ctx); in != nil {
+		rep.Errors = append(rep.Errors, in.Error())
+	}
+	if !o.dryRun && !o.noNotify && ctx.Err() == nil {
 		res, err := a.dispatcher(st).Flush(ctx)
 		if err != nil {
 			rep.Errors = append(rep.Errors, "delivering alerts: "+err.Error())
@@ -132,6 +145,71 @@ func (a *app) runPoll(ctx context.Context, o pollOptions) (scout.RunReport, erro
 	}
 	a.log.Info("poll finished", "run_id", rep.RunID, "status", rep.Status, "watches", len(rep.Watches))
 	return rep, nil
+}
+
+// committedSummary is what an interrupted poll had stored before the
+// signal: each source's listings are committed in one transaction, so the
+// counts of the sources that finished are exactly what is in the database.
+func committedSummary(rep scout.RunReport, dryRun bool) string {
+	if dryRun {
+		return "a dry run; nothing was stored"
+	}
+	var c scout.Counts
+	whole := 0
+	for _, w := range rep.Watches {
+		c.New += w.New
+		c.Updated += w.Updated
+		c.PriceDrops += w.PriceDrops
+		c.AlertsQueued += w.AlertsQueued
+		if !slices.ContainsFunc(w.Errors, isCutShort) {
+			whole++
+		}
+	}
+	s := fmt.Sprintf("stored before it: %s, %d updated, %s, %s queued (%d of %s polled in full; the rest are polled next time)",
+		plural(c.New, "new listing"), c.Updated, plural(c.PriceDrops, "price drop"), plural(c.AlertsQueued, "alert"),
+		whole, plural(len(rep.Watches), "watch"))
+	if rep.RunID != 0 {
+		s += fmt.Sprintf("; run %d recorded", rep.RunID)
+	}
+	return s
+}
+
+// isCutShort recognises the error of a step the run's cancellation stopped.
+func isCutShort(msg string) bool {
+	return strings.Contains(msg, context.Canceled.Error()) || strings.Contains(msg, "interrupted by")
+}
+
+// cutShortFilter drops the "context canceled" warnings of every source and
+// step a signal cut short: the command reports the interruption once.
+type cutShortFilter struct {
+	h   slog.Handler
+	ctx context.Context
+}
+
+func (f cutShortFilter) Enabled(ctx context.Context, l slog.Level) bool { return f.h.Enabled(ctx, l) }
+
+func (f cutShortFilter) Handle(ctx context.Context, r slog.Record) error {
+	if interruptedBy(f.ctx) != nil {
+		cut := false
+		r.Attrs(func(at slog.Attr) bool {
+			if at.Key == "error" && isCutShort(at.Value.String()) {
+				cut = true
+			}
+			return !cut
+		})
+		if cut {
+			return nil
+		}
+	}
+	return f.h.Handle(ctx, r)
+}
+
+func (f cutShortFilter) WithAttrs(as []slog.Attr) slog.Handler {
+	return cutShortFilter{h: f.h.WithAttrs(as), ctx: f.ctx}
+}
+
+func (f cutShortFilter) WithGroup(name string) slog.Handler {
+	return cutShortFilter{h: f.h.WithGroup(name), ctx: f.ctx}
 }
 
 func (a *app) pickWatches(ctx context.Context, st *store.Store, o pollOptions) ([]scout.Watch, error) {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 )
 
@@ -23,7 +24,74 @@ const (
 	ExitUsage   = 2  // bad flags, arguments or configuration
 	ExitPartial = 3  // poll: some sources failed, the rest were processed
 	ExitLocked  = 75 // another poll holds the lock (EX_TEMPFAIL)
+	// ExitInterrupted and ExitTerminated follow the shell's 128+signal
+	// convention, so systemd and cron see an interrupted run as not ok.
+	ExitInterrupted = 130 // SIGINT
+	ExitTerminated  = 143 // SIGTERM
 )
+
+// interrupted is the cause of the run's context being cancelled by a signal.
+type interrupted struct{ sig os.Signal }
+
+func (e *interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+func (e *interrupted) code() int {
+	if e.sig == syscall.SIGTERM {
+		return ExitTerminated
+	}
+	return ExitInterrupted
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case os.Interrupt:
+		return "SIGINT"
+	}
+	return s.String()
+}
+
+// interruptedBy returns the signal that cancelled ctx, or nil.
+func interruptedBy(ctx context.Context) *interrupted {
+	var in *interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		return in
+	}
+	return nil
+}
+
+// withSignals returns a context cancelled, with an interrupted cause, by the
+// first SIGINT or SIGTERM. After it the signals' default action is restored,
+// so a second Ctrl-C stops a run that is slow to wind down.
+func withSignals(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			cancel(&interrupted{sig: s})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// interruptedError is a command's one-line account of a run a signal cut
+// short: what it had committed by then.
+type interruptedError struct {
+	in     *interrupted
+	detail string
+}
+
+func (e *interruptedError) Error() string { return e.in.Error() + "; " + e.detail }
 
 // exitError carries an exit code up to Run.
 type exitError struct {
@@ -47,8 +115,9 @@ func withCode(code int, err error) error {
 
 // Execute runs the binary with the process's arguments and exits.
 func Execute() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Run(ctx, os.Args[1:], Env{Environ: os.Environ(), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	ctx, stop := withSignals(context.Background())
+	code := Run(ctx, os.Args[1:], Env{Environ: os.Environ(), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Terminal: isatty.IsTerminal(os.Stdin.Fd())})
 	stop()
 	os.Exit(code)
 }
@@ -62,6 +131,9 @@ type Env struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Now     func() time.Time // clock; nil = time.Now
+	// Terminal says a person is at stdin, so a command may ask before it
+	// destroys data; otherwise it needs --yes.
+	Terminal bool
 }
 
 // Run executes one command line and returns its exit code.
@@ -78,6 +150,15 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return a.exitCode
 	}
 	code := codeFor(err)
+	if in := interruptedBy(ctx); in != nil {
+		// One line: the command's own report of what it finished, or just
+		// the signal; never the "context canceled" of every step it cut short.
+		code = in.code()
+		var ie *interruptedError
+		if !errors.As(err, &ie) {
+			err = in
+		}
+	}
 	msg := err.Error()
 	if a.log != nil && code == ExitError {
 		a.log.Error("command failed", "error", msg)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -115,6 +116,19 @@ func (s *Store) SchemaVersion(ctx context.Context) (db, binary int64, err error)
 		binary = srcs[len(srcs)-1].Version
 	}
 	return db, binary, nil
+}
+
+// binaryVersion is the newest migration this binary embeds.
+func binaryVersion(db *sql.DB) (int64, error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS)
+	if err != nil {
+		return 0, fmt.Errorf("store: migrations: %w", err)
+	}
+	srcs := p.ListSources()
+	if len(srcs) == 0 {
+		return 0, nil
+	}
+	return srcs[len(srcs)-1].Version, nil
 }
 
 var errPending = errors.New("store: migrations pending")
