@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -64,10 +65,22 @@ func newVersionCmd(a *app) *cobra.Command {
 			if asJSON {
 				return json.NewEncoder(a.stdout()).Encode(b)
 			}
-			_, err := fmt.Fprintf(a.stdout(), "dealscout %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, b.Go)
+			_, err := io.WriteString(a.stdout(), versionLine(b))
 			return err
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// addVersionFlag gives the root command --version, printing what `version`
+// prints.
+func addVersionFlag(root *cobra.Command) {
+	b := Build()
+	root.Version = b.Version
+	root.SetVersionTemplate(versionLine(b))
+}
+
+func versionLine(b BuildInfo) string {
+	return fmt.Sprintf("dealscout %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, b.Go)
 }
