@@ -230,3 +230,33 @@ func (s *Store) RunsBefore(ctx context.Context, before int64, limit int) ([]Run,
 	}
 	return out, nil
 }
+
+// AlertCount is how many outbox rows one channel has in one status.
+type AlertCount struct {
+	Channel, Status string
+	Count           int
+}
+
+// AlertCounts counts the outbox by channel and status, for /metrics.
+func (s *Store) AlertCounts(ctx context.Context) ([]AlertCount, error) {
+	var out []AlertCount
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT channel, status, count(*) FROM notifications GROUP BY channel, status ORDER BY channel, status`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c AlertCount
+			if err := rows.Scan(&c.Channel, &c.Status, &c.Count); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: count alerts: %w", err)
+	}
+	return out, nil
+}

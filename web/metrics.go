@@ -21,10 +21,7 @@ type Metrics struct {
 	newListings    *prometheus.CounterVec
 	sourceErrors   *prometheus.CounterVec
 	scores         prometheus.Histogram
-	alertsSent     *prometheus.CounterVec
-	alertsFailed   *prometheus.CounterVec
 	skippedRounds  prometheus.Counter
-	ebayCallsToday prometheus.Gauge
 }
 
 // NewMetrics builds the registry with Go runtime and process collectors.
@@ -50,20 +47,11 @@ func NewMetrics() *Metrics {
 		Name: "dealscout_deal_score", Help: "Scores of deals found by polls.",
 		Buckets: prometheus.LinearBuckets(10, 10, 9),
 	})
-	m.alertsSent = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "dealscout_alerts_sent_total", Help: "Alerts delivered, by channel.",
-	}, []string{"channel"})
-	m.alertsFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "dealscout_alerts_failed_total", Help: "Failed alert deliveries (to be retried or dead), by channel.",
-	}, []string{"channel"})
 	m.skippedRounds = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "dealscout_scheduler_skipped_total", Help: "Scheduler rounds skipped because another poll held the lock.",
 	})
-	m.ebayCallsToday = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "dealscout_ebay_calls_today", Help: "eBay API calls used today (UTC day), as of the last poll.",
-	})
 	m.reg.MustRegister(m.httpDuration, m.polls, m.fetched, m.newListings, m.sourceErrors, m.scores,
-		m.alertsSent, m.alertsFailed, m.skippedRounds, m.ebayCallsToday,
+		m.skippedRounds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -90,17 +78,8 @@ func (m *Metrics) SourceFetched(source string, fetched, added int, failed bool) 
 // DealScored records a deal's score.
 func (m *Metrics) DealScored(score float64) { m.scores.Observe(score) }
 
-// AlertSent counts a delivered alert.
-func (m *Metrics) AlertSent(channel string) { m.alertsSent.WithLabelValues(channel).Inc() }
-
-// AlertFailed counts a failed delivery.
-func (m *Metrics) AlertFailed(channel string) { m.alertsFailed.WithLabelValues(channel).Inc() }
-
 // RoundSkipped counts a scheduler round given up because the lock was held.
 func (m *Metrics) RoundSkipped() { m.skippedRounds.Inc() }
-
-// EbayCallsToday sets today's eBay call count.
-func (m *Metrics) EbayCallsToday(n int) { m.ebayCallsToday.Set(float64(n)) }
 
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: nil})

@@ -34,10 +34,11 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	s, _ := newTestServer(t, nil)
+	s, st := newTestServer(t, nil)
 	h := s.Handler()
 	do(t, h, "GET", "/api/v1/watches", "")
-	s.Metrics().AlertSent("phone")
+	wa := seedWatch(t, st, "couches")
+	seedDeal(t, st, &wa, "m1", "Sofa", 80)
 	s.Metrics().SourceFetched("demo", 5, 2, true)
 	s.Metrics().PollFinished("ok")
 	s.Metrics().DealScored(85)
@@ -45,7 +46,7 @@ func TestMetrics(t *testing.T) {
 	body := w.Body.String()
 	for _, want := range []string{
 		`dealscout_http_request_duration_seconds_count{code="200",method="GET",route="GET /api/v1/watches"} 1`,
-		`dealscout_alerts_sent_total{channel="phone"} 1`,
+		`dealscout_alerts{channel="phone",status="pending"} 1`, "dealscout_ebay_calls_today 0",
 		`dealscout_listings_fetched_total{source="demo"} 5`,
 		`dealscout_listings_new_total{source="demo"} 2`,
 		`dealscout_source_errors_total{source="demo"} 1`,

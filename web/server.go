@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web/ui"
 )
 
 // Options configure the server; cmd/serve.go fills them from the configuration.
@@ -48,6 +50,8 @@ type Options struct {
 	SendTest func(ctx context.Context, channel string) error
 	// SellerMessage is the ready message to a seller shown with a deal.
 	SellerMessage string
+	// EbayDailyCalls is the eBay call budget, for the health page; 0 hides it.
+	EbayDailyCalls int
 
 	// Metrics is where request and poll figures go; nil = a fresh registry.
 	Metrics *Metrics
@@ -63,6 +67,7 @@ type Server struct {
 	metrics  *Metrics
 	apiLim   *ipLimiter
 	loginLim *ipLimiter
+	ui       *ui.UI
 }
 
 // New builds the server and mounts every route.
@@ -107,6 +112,9 @@ func New(o Options) (*Server, error) {
 		opts: o, log: o.Log, st: o.Store, metrics: o.Metrics,
 		apiLim:   newIPLimiter(o.APIRate, o.APIBurst),
 		loginLim: newIPLimiter(float64(time.Second)/float64(o.LoginRefill), o.LoginBurst),
+	}
+	if err := o.Metrics.reg.Register(newStoreCollector(o.Store, o.Now, o.Log)); err != nil {
+		return nil, fmt.Errorf("web: register store metrics: %w", err)
 	}
 	s.mux = http.NewServeMux()
 	s.routes()

@@ -1,30 +1,36 @@
 package web
 
 import (
-	"fmt"
-	"html/template"
 	"net/http"
+
+	"github.com/dealscout/dealscout/web/ui"
 )
 
-// mountUI registers the HTML pages. Until package web/ui lands this serves a
-// placeholder home page and a bare login form.
+// mountUI registers the HTML pages of package web/ui.
 func (s *Server) mountUI() error {
-	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, "<!doctype html><title>dealscout</title><p>dealscout is running. The API is at /api/v1/.</p>")
-	})
+	u, err := ui.New(ui.Deps{Store: s.st, Now: s.opts.Now, Location: s.opts.Location, Log: s.log,
+		LegalMode: string(s.opts.LegalMode), BaseURL: s.opts.BaseURL, Version: s.opts.Version,
+		PollNow: s.opts.PollNow, SendTest: s.opts.SendTest, EbayDailyCalls: s.opts.EbayDailyCalls,
+		SellerMessage: s.opts.SellerMessage})
+	if err != nil {
+		return err
+	}
+	u.Register(s.mux)
+	s.ui = u
 	return nil
 }
 
-var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html><html lang="en"><meta charset="utf-8">
-<title>Log in · dealscout</title><form method="post" action="/login">{{if .Error}}<p role="alert">{{.Error}}</p>{{end}}
-<input type="hidden" name="next" value="{{.Next}}"><label>Password <input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit">Log in</button></form>`))
-
-func (s *Server) renderLogin(w http.ResponseWriter, _ *http.Request, status int, msg, next string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := loginTmpl.Execute(w, struct{ Error, Next string }{msg, next}); err != nil {
-		s.log.Error("rendering the login page failed", "error", err)
-	}
+// renderLogin draws the login page with the status the login logic chose.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg, next string) {
+	s.ui.RenderLogin(&fixedStatus{ResponseWriter: w, status: status}, r, ui.LoginView{Error: msg, Next: next})
 }
+
+// fixedStatus makes a renderer that picks its own status write ours.
+type fixedStatus struct {
+	http.ResponseWriter
+	status int
+}
+
+func (f *fixedStatus) WriteHeader(int) { f.ResponseWriter.WriteHeader(f.status) }
+
+func (f *fixedStatus) Unwrap() http.ResponseWriter { return f.ResponseWriter }
