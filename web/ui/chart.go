@@ -54,7 +54,7 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 		}
 		hist = []store.PricePoint{{PriceCents: d.Listing.PriceCents, Currency: cur, SeenAt: start}}
 	}
-	c := &priceChart{Width: 640, Height: 220, Left: 72, Right: 624, Top: 16, Base: 184}
+	c := &priceChart{Width: 640, Height: 230, Left: 96, Right: 620, Top: 24, Base: 190}
 	m := d.Score.Market
 	lo, hi := hist[0].PriceCents, hist[0].PriceCents
 	for _, p := range hist {
@@ -66,8 +66,7 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 			lo, hi = min(lo, m.P25Cents), max(hi, m.P75Cents)
 		}
 	}
-	pad := max((hi-lo)/10, 100)
-	lo, hi = max(lo-pad, 0), hi+pad
+	lo, hi = niceRange(lo, hi)
 	y := func(cents int64) float64 {
 		return round1(c.Base - (float64(cents-lo)/float64(hi-lo))*(c.Base-c.Top))
 	}
@@ -101,7 +100,7 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 		}
 	}
 	for _, v := range []int64{lo, (lo + hi) / 2, hi} {
-		c.YTicks = append(c.YTicks, chartTick{Pos: y(v), Label: money(v, cur)})
+		c.YTicks = append(c.YTicks, chartTick{Pos: y(v), Label: strings.TrimSuffix(money(v, cur), ".00")})
 	}
 	c.XTicks = []chartTick{{Pos: c.Left, Label: t0.In(loc).Format("2 Jan")}, {Pos: c.Right, Label: "now"}}
 	c.Title = "Price history of " + d.Listing.Title
@@ -117,3 +116,24 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// niceRange widens lo..hi (cents) to round amounts with a little room, so
+// the axis reads $300, $400, $500 rather than $346.50, $517.50, $688.50: the
+// half-way tick is a round amount too.
+func niceRange(lo, hi int64) (int64, int64) {
+	span := max(hi-lo, hi/5, 1000)
+	step := int64(100) // $1
+	for _, s := range []int64{500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000} {
+		if span/2 <= step*4 {
+			break
+		}
+		step = s
+	}
+	// Two half-steps on either side: the middle tick lands on a step.
+	lo = max(0, (lo-step/2)/step*step)
+	hi = (hi+step/2+step-1)/step*step
+	if (hi-lo)/step%2 == 1 {
+		hi += step
+	}
+	return lo, hi
+}

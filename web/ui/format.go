@@ -45,7 +45,7 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return *p
 		},
-		"cardData":  func(c dealCard, back string) cardData { return cardData{Card: c, Back: back} },
+		"cardData": func(c dealCard, back string) cardData { return cardData{Card: c, Back: back} },
 	}
 }
 

@@ -15,6 +15,10 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // Wide screens have room for the filters: show them open.
+  if (window.matchMedia && window.matchMedia("(min-width: 900px)").matches) {
+    document.querySelectorAll("details.filter-box").forEach(function (d) { d.open = true; });
+  }
   // Save and dismiss without a reload; the form posts normally if this fails.
   document.querySelectorAll("form.js-status").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
