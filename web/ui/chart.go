@@ -131,7 +131,7 @@ func niceRange(lo, hi int64) (int64, int64) {
 	}
 	// Two half-steps on either side: the middle tick lands on a step.
 	lo = max(0, (lo-step/2)/step*step)
-	hi = (hi+step/2+step-1)/step*step
+	hi = (hi + step/2 + step - 1) / step * step
 	if (hi-lo)/step%2 == 1 {
 		hi += step
 	}
