@@ -42,7 +42,7 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 			return err
 		},
 	}
-	up.Flags().Int64Var(&upTo, "to", 0, "apply up to and including this version")
+	up.Flags().Int64Var(&upTo, "to", 0, "apply up to and including version `N`")
 	var yes bool
 	down := &cobra.Command{
 		Use:   "down",

@@ -31,7 +31,8 @@ paused watches never), stores and de-duplicates them, tracks prices, scores deal
 Run it from cron; only one poll runs at a time (a second exits 75 at once).
 
 Exit codes: 0 ok, 1 error, 2 bad usage or configuration, 3 some sources failed (the rest were
-processed), 75 another poll is running.`,
+processed), 75 another poll is running, 130 interrupted by SIGINT, 143 by SIGTERM (what was
+stored before the signal is kept and reported).`,
 		Example: "  */5 * * * * dealscout --db /var/lib/dealscout/dealscout.db poll",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,11 +63,11 @@ processed), 75 another poll is running.`,
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&names, "watch", nil, "poll exactly this watch, due or not (repeatable)")
+	f.StringSliceVar(&names, "watch", nil, "poll exactly the watch `NAME`, due or not (repeatable)")
 	f.BoolVar(&all, "all", false, "poll every active watch, ignoring the schedule")
 	f.BoolVar(&dryRun, "dry-run", false, "fetch, match and score, but store nothing and send nothing")
 	f.BoolVar(&asJSON, "json", false, "print the run report as JSON")
-	f.BoolVar(&noNotify, "no-notify", false, "queue alerts but do not deliver them now (see `dealscout notify flush`)")
+	f.BoolVar(&noNotify, "no-notify", false, "queue alerts but do not deliver them now (dealscout notify flush sends them)")
 	f.BoolVar(&backfill, "alert-backfill", false, "alert on what a new watch's first poll finds, too")
 	return c
 }
@@ -122,8 +123,7 @@ func (a *app) runPoll(ctx context.Context, o pollOptions) (scout.RunReport, erro
 	if !o.dryRun && !o.noNotify && ctx.Err() == nil {
 		res, err := a.dispatcher(st).Flush(ctx)
 		if err != nil {
-			rep.Errors = append(rep.Errors, "delivering alerts: "+err.Error())
-			a.log.Error("delivering alerts failed", "error", err)
+			rep.Errors = append(rep.Errors, "delivering alerts: "+err.Error()) // printed with the report, once
 		}
 		byName := map[int64]string{}
 		for _, w := range watches {

@@ -159,10 +159,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = in
 		}
 	}
+	// Printed once, here: commands return errors rather than log them, so
+	// a failure is one line however logs are formatted.
 	msg := err.Error()
-	if a.log != nil && code == ExitError {
-		a.log.Error("command failed", "error", msg)
-	}
 	fmt.Fprintf(env.Stderr, "dealscout: %s\n", msg)
 	if code == ExitUsage && isCobraUsage(err) {
 		fmt.Fprintln(env.Stderr, "Run 'dealscout --help' for usage.")
@@ -207,10 +206,10 @@ Everything lives in one SQLite file (--db).`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{ExitUsage, err} })
 	f := root.PersistentFlags()
-	f.StringVar(&a.flags.db, "db", "", "SQLite database file (env DEALSCOUT_DB, default dealscout.db)")
-	f.StringVar(&a.flags.config, "config", "", "KEY=VALUE settings file (env DEALSCOUT_CONFIG; default .env in the working directory)")
-	f.StringVar(&a.flags.logFormat, "log-format", "", "log format: auto, text or json (env DEALSCOUT_LOG_FORMAT)")
-	f.StringVar(&a.flags.logLevel, "log-level", "", "log level: debug, info, warn or error (env DEALSCOUT_LOG_LEVEL)")
+	f.StringVar(&a.flags.db, "db", "", "SQLite database `FILE` (env DEALSCOUT_DB, default dealscout.db)")
+	f.StringVar(&a.flags.config, "config", "", "KEY=VALUE settings `FILE` (env DEALSCOUT_CONFIG; default .env in the working directory)")
+	f.StringVar(&a.flags.logFormat, "log-format", "", "log `FORMAT`: auto, text or json (env DEALSCOUT_LOG_FORMAT)")
+	f.StringVar(&a.flags.logLevel, "log-level", "", "log `LEVEL`: debug, info, warn or error (env DEALSCOUT_LOG_LEVEL)")
 	root.AddCommand(newVersionCmd(a), newConfigCmd(a), newMigrateCmd(a), newWatchCmd(a), newChannelCmd(a), newPollCmd(a),
 		newDealsCmd(a), newScoreCmd(a), newNotifyCmd(a), newAlertsCmd(a), newListingCmd(a), newBackupCmd(a), newRestoreCmd(a),
 		newDemoCmd(a), newPruneCmd(a), newHealthcheckCmd(a))

@@ -36,22 +36,22 @@ type watchFlags struct {
 }
 
 func (f *watchFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.query, "query", "", `what to search for: words, "quoted phrases", -excluded words`)
-	fs.StringSliceVar(&f.exclude, "exclude", nil, "a word that must not appear (repeatable)")
-	fs.StringSliceVar(&f.sources, "source", nil, "where to look: ebay, ebay:CATEGORY_IDS, feed:URL, craigslist:SITE, file:PATH, demo (repeatable; default demo)")
-	fs.StringVar(&f.minPrice, "min-price", "", `lowest price in currency units, e.g. 50 or 49.99 ("none" clears)`)
-	fs.StringVar(&f.maxPrice, "max-price", "", `highest price in currency units ("none" clears)`)
-	fs.StringVar(&f.currency, "currency", "", "ISO currency of the price range (default USD)")
-	fs.StringSliceVar(&f.conditions, "condition", nil, "acceptable condition (repeatable): "+conditionWords())
-	fs.StringVar(&f.zip, "zip", "", "US ZIP code the search is centred on")
-	fs.Float64Var(&f.lat, "lat", 0, "latitude the search is centred on (with --lng)")
-	fs.Float64Var(&f.lng, "lng", 0, "longitude the search is centred on (with --lat)")
-	fs.Float64Var(&f.radius, "radius-mi", 0, "only listings within this many miles (1–500; needs --zip or --lat/--lng)")
-	fs.Float64Var(&f.minScore, "min-score", scout.DefaultMinScore, "alert at once when a deal scores at least this (0–100)")
-	fs.StringSliceVar(&f.notify, "notify", nil, "channel to alert (repeatable; see `dealscout channel list`)")
-	fs.DurationVar(&f.every, "every", scout.DefaultEvery, "least time between two polls of this watch")
-	fs.StringVar(&f.digest, "digest", scout.DefaultDigest, "digest of the deals that did not alert at once: daily@HH:MM, hourly or off")
-	fs.StringVar(&f.quiet, "quiet", "", "quiet hours that hold instant alerts, e.g. 22:00-07:00 (\"off\" clears)")
+	fs.StringVar(&f.query, "query", "", "search for `Q`: words, \"quoted phrases\", -excluded words")
+	fs.StringSliceVar(&f.exclude, "exclude", nil, "a `WORD` that must not appear (repeatable)")
+	fs.StringSliceVar(&f.sources, "source", nil, "`SPEC` of where to look: ebay, ebay:CATEGORY_IDS, feed:URL, craigslist:SITE, file:PATH, demo (repeatable; default demo)")
+	fs.StringVar(&f.minPrice, "min-price", "", "lowest `PRICE` in currency units, e.g. 50 or 49.99 (\"none\" clears)")
+	fs.StringVar(&f.maxPrice, "max-price", "", "highest `PRICE` in currency units, e.g. 400 or 399.99 (\"none\" clears)")
+	fs.StringVar(&f.currency, "currency", "", "ISO `CURRENCY` of the price range (default USD)")
+	fs.StringSliceVar(&f.conditions, "condition", nil, "acceptable `CONDITION` (repeatable): "+conditionWords())
+	fs.StringVar(&f.zip, "zip", "", "US `ZIP` code the search is centred on")
+	fs.Float64Var(&f.lat, "lat", 0, "latitude `LAT` the search is centred on (with --lng)")
+	fs.Float64Var(&f.lng, "lng", 0, "longitude `LNG` the search is centred on (with --lat)")
+	fs.Float64Var(&f.radius, "radius-mi", 0, "only listings within this many `MILES` (1–500; needs --zip or --lat/--lng)")
+	fs.Float64Var(&f.minScore, "min-score", scout.DefaultMinScore, "alert at once when a deal scores at least `SCORE` (0–100)")
+	fs.StringSliceVar(&f.notify, "notify", nil, "`CHANNEL` to alert (repeatable; dealscout channel list shows them)")
+	fs.DurationVar(&f.every, "every", scout.DefaultEvery, "least `TIME` between two polls of this watch, e.g. 15m or 1h")
+	fs.StringVar(&f.digest, "digest", scout.DefaultDigest, "`WHEN` to send the digest of the deals that did not alert at once: daily@HH:MM, hourly or off")
+	fs.StringVar(&f.quiet, "quiet", "", "quiet `HOURS` that hold instant alerts, e.g. 22:00-07:00 (\"off\" clears)")
 }
 
 func conditionWords() string {
@@ -222,7 +222,7 @@ func newWatchEditCmd(a *app) *cobra.Command {
 		},
 	}
 	f.register(c.Flags())
-	c.Flags().StringVar(&rename, "name", "", "rename the watch")
+	c.Flags().StringVar(&rename, "name", "", "rename the watch to `NEW`")
 	return c
 }
 
