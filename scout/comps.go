@@ -15,9 +15,14 @@ type Comp struct {
 	Currency   string
 	Condition  Condition
 	Title      string
-	SeenAt     time.Time  // last seen at its source
-	PostedAt   time.Time  // zero when the source did not say
-	GoneAt     *time.Time // when the source stopped offering it; nil while it is listed
+	// Category and Description, when the source gives them: comps are taken
+	// from the same category, and a description saying "broken" keeps a comp
+	// out as surely as the title would.
+	Category    string
+	Description string
+	SeenAt      time.Time  // last seen at its source
+	PostedAt    time.Time  // zero when the source did not say
+	GoneAt      *time.Time // when the source stopped offering it; nil while it is listed
 }
 
 // CompsOptions tune ComputeMarket. Zero fields take the defaults.
@@ -60,8 +65,9 @@ func (m Market) Known() bool {
 // worth from comparable listings.
 //
 // Comps count when they are in the currency, were seen (or posted) within the
-// window, have a price, and their title does not signal a different thing
-// (MismatchSignal). Likely-sold comps (gone within SoldWithin of appearing)
+// window, have a price, and neither title nor description says they are not
+// one working item at a real price (ReadSignals: junk, wanted posts, lots,
+// placeholder prices, scam terms). Likely-sold comps (gone within SoldWithin of appearing)
 // weigh 2, others 1. Outliers beyond Tukey's fences on the weighted quartiles
 // are dropped, and the market value is the weighted median of the rest.
 //
@@ -123,7 +129,7 @@ func usableComps(comps []Comp, o CompsOptions) []pricePoint {
 		if !o.Now.IsZero() && !inWindow(c, o.Now, o.Window) {
 			continue
 		}
-		if _, bad := MismatchSignal(c.Title); bad {
+		if !compComparable(c) {
 			continue
 		}
 		w := 1.0
@@ -292,4 +298,23 @@ var mismatchSignals = []struct {
 	{"WTB", []string{"wtb"}},
 	{"ISO", []string{"iso"}},
 	{"looking for", []string{"looking", "for"}},
+}
+
+// compComparable reports whether a comp's price says what one working item
+// is worth.
+func compComparable(c Comp) bool {
+	return ReadSignals(c.listing()).Comparable()
+}
+
+// listing is the comp as a listing, for ReadSignals.
+func (c Comp) listing() Listing {
+	return Listing{Title: c.Title, Description: c.Description, PriceCents: c.PriceCents, PriceKnown: true,
+		Currency: c.Currency, Condition: c.Condition, Category: c.Category}
+}
+
+// CompOf is a listing as a comp seen at seen, as a poll prices a fetch
+// against the listings it just brought.
+func CompOf(l Listing, seen time.Time) Comp {
+	return Comp{Key: l.Key(), PriceCents: l.PriceCents, Currency: l.Currency, Condition: l.Condition, Title: l.Title,
+		Category: l.Category, Description: l.Description, SeenAt: seen, PostedAt: l.PostedAt}
 }

@@ -35,7 +35,7 @@ func TestComputeMarketQuantiles(t *testing.T) {
 	m := ComputeMarket(CondGood, goodComps(100, 200, 300, 400, 500), compsOpts())
 	want := Market{MedianCents: 30000, Samples: 5, Confidence: ConfidenceLow, IQRCents: 25000,
 		P25Cents: 17500, P75Cents: 42500, WindowDays: 30, Condition: "excellent/great/good"}
-	if m != want {
+	if !reflect.DeepEqual(m, want) {
 		t.Errorf("ComputeMarket = %+v, want %+v", m, want)
 	}
 }
@@ -74,7 +74,7 @@ func TestComputeMarketTooFew(t *testing.T) {
 	t.Parallel()
 	m := ComputeMarket(CondGood, goodComps(100, 200, 300, 400), compsOpts())
 	want := Market{Samples: 4, Confidence: ConfidenceNone, WindowDays: 30, Condition: "all"}
-	if m != want {
+	if !reflect.DeepEqual(m, want) {
 		t.Errorf("ComputeMarket with 4 comps = %+v, want %+v", m, want)
 	}
 	if m.Known() {

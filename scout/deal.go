@@ -34,6 +34,9 @@ type Component struct {
 	Value  float64 `json:"value"`
 	Weight float64 `json:"weight"`
 	Reason string  `json:"reason"`
+	// Points is what the component adds to a price-led score (Score.PriceLed),
+	// negative for a penalty; other scores are a weighted mean and leave it 0.
+	Points float64 `json:"points,omitempty"`
 }
 
 // Market is the market value estimated from comparable listings.
@@ -46,6 +49,19 @@ type Market struct {
 	P75Cents    int64  `json:"p75_cents"`
 	WindowDays  int    `json:"window_days"`
 	Condition   string `json:"condition"` // the bucket used, or "all"
+	// Similar is how many similar listings were found (at most NeighborsK),
+	// at a cosine similarity of at least Floor; 0 for a market not built
+	// from similar listings (given, or from before).
+	Similar  int           `json:"similar,omitempty"`
+	Floor    float64       `json:"similarity_floor,omitempty"`
+	Examples []CompExample `json:"examples,omitempty"` // the most similar few
+}
+
+// CompExample is one of the comps a market was made from, for explanations.
+type CompExample struct {
+	Title      string  `json:"title"`
+	PriceCents int64   `json:"price_cents"`
+	Similarity float64 `json:"similarity"`
 }
 
 // Score is a deal's 0–100 score with everything that went into it.
@@ -55,6 +71,9 @@ type Score struct {
 	Market      Market               `json:"market"`
 	ProfitCents *int64               `json:"profit_cents"`
 	Fallback    bool                 `json:"fallback,omitempty"` // the original Deal Scout formula was used
+	// PriceLed: the total is the price against the market in points plus
+	// each component's Points (DESIGN.md §6), not a weighted mean.
+	PriceLed bool `json:"price_led,omitempty"`
 }
 
 // Deal is a listing matched to a watch, with its score.

@@ -37,6 +37,9 @@ func Normalize(l Listing, now time.Time) Listing {
 		l.PriceCents, l.PriceKnown = 0, false
 	}
 	l.Free = l.Free || DetectFree(l)
+	if l.Free && IsPlaceholderPrice(l) {
+		l.Free = false // "$0 — call for price" gives nothing away
+	}
 	if !l.PostedAt.IsZero() {
 		l.PostedAt = l.PostedAt.UTC()
 		if l.PostedAt.After(now) {

@@ -65,27 +65,25 @@ func rankMarket(m *evalMarket) []rankedListing {
 func evalComps(ls []scout.Listing, now time.Time) []scout.Comp {
 	out := make([]scout.Comp, 0, len(ls))
 	for _, l := range ls {
-		if !l.PriceKnown {
-			continue
+		if l.PriceKnown {
+			out = append(out, scout.CompOf(l, now))
 		}
-		out = append(out, scout.Comp{Key: l.Key(), PriceCents: l.PriceCents, Currency: l.Currency, Condition: l.Condition,
-			Title: l.Title, SeenAt: now, PostedAt: l.PostedAt})
 	}
 	return out
 }
 
 // marketResult is one row of the evaluation table.
 type marketResult struct {
-	name, kind                string
-	listings                  int
-	bargainRanks              []int
-	kindRanks                 map[string]int
-	bargains, bargainsTop10   int
-	junkTop10                 int
-	bargainsAlert, market     int
-	marketAlert               int
-	precision10               float64
-	topJunk                   []string
+	name, kind              string
+	listings                int
+	bargainRanks            []int
+	kindRanks               map[string]int
+	bargains, bargainsTop10 int
+	junkTop10               int
+	bargainsAlert, market   int
+	marketAlert             int
+	precision10             float64
+	topJunk                 []string
 }
 
 func evaluate(m *evalMarket) marketResult {
@@ -140,6 +138,7 @@ func seedMarket(t *testing.T) *evalMarket {
 		t.Fatalf("seed fixture: %v", err)
 	}
 	m := newEvalMarket("seed-couches", "fixture", "")
+	m.watch.Lat, m.watch.Lng = 37.3382, -121.8863 // San Jose, where the fixture's couches are
 	var latest time.Time
 	byCond := map[scout.Condition][]int64{}
 	for _, l := range ls {

@@ -14,6 +14,7 @@ const (
 	reasonNoTerms       = "no search terms to match"
 	reasonAllTerms      = "title contains every search term"
 	reasonNoTermMatched = "title contains none of the search terms"
+	reasonNoSignals     = "no warning signs in the title or description"
 )
 
 // FixedReasons lists the reasons whose words never depend on the listing.
@@ -23,4 +24,5 @@ const (
 var FixedReasons = []string{
 	reasonFree, reasonNoRisk, reasonNoPrice, reasonNoCondition, reasonNoPostingTime, reasonJustPosted,
 	reasonNoDistance, reasonNoPhotos, reasonOnePhoto, reasonNoTerms, reasonAllTerms, reasonNoTermMatched,
+	reasonNoSignals,
 }

@@ -1,36 +1,251 @@
 package scout
 
-import "time"
+import (
+	"cmp"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
-// MarketCache computes each (condition, currency) market once per set of
-// comps: every listing of a watch is priced against the same comps, so a
-// poll or a re-score of 100,000 deals does not sort the comps 100,000 times.
+// MarketCache prices listings against the comps most similar to each of
+// them (DESIGN.md §6): the NeighborsK nearest by title similarity, at least
+// SimilarityFloor, in the listing's condition bucket when that gives enough
+// comps, then the trimmed, weighted median of ComputeMarket.
+//
+// A comp counts for a listing when it is in the listing's currency, inside
+// the window, one working item at a real price (ReadSignals), in the same
+// category when both say one, and an accessory exactly when the listing is
+// one, so that cases never price a phone and phones never price a case. A
+// listing is never its own comp.
+//
+// The index is built once per set of comps, and the neighbours once per
+// distinct title (its words, bucket, currency, category): a poll or a
+// re-score of 100,000 deals of one watch searches each title once.
 type MarketCache struct {
 	comps []Comp
 	opts  CompsOptions
-	memo  map[string]Market
+	ix    *similarIndex
+	ok    []bool // comp is comparable and in the window
+	acc   []bool // comp is an accessory
+	memo  map[string]*titleMarket
+}
+
+// titleMarket is the market of one distinct title, and the neighbours it
+// came from, one more than used so a listing that is its own neighbour can
+// be left out.
+type titleMarket struct {
+	exact, bucket, all []neighbor
+	market             Market
+	cond               Condition
+	hasBucket          bool
 }
 
 // NewMarketCache prices listings against comps as of now.
 func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 	o.Now = now
-	return &MarketCache{comps: comps, opts: o, memo: map[string]Market{}}
+	o = o.withDefaults()
+	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)),
+		memo: map[string]*titleMarket{}}
+	docs := make([][]string, len(comps))
+	for i := range comps {
+		cp := &comps[i]
+		if cp.PriceCents <= 0 || (!now.IsZero() && !inWindow(*cp, now, o.Window)) {
+			continue
+		}
+		sig := ReadSignals(cp.listing())
+		if !sig.Comparable() {
+			continue
+		}
+		c.ok[i], c.acc[i] = true, sig.Accessory != ""
+		docs[i] = similarityTokens(cp.Title)
+	}
+	c.ix = newSimilarIndex(docs)
+	return c
 }
 
-// For returns the market for a listing's condition and currency.
+// For returns the market for a listing, from the comps most like it.
 func (c *MarketCache) For(l Listing) Market {
-	// The key is built on the stack: the lookup with string(k) does not
-	// allocate, and every deal of a re-score looks its market up here.
-	var buf [64]byte
-	k := append(append(append(buf[:0], l.Condition...), '|'), l.Currency...)
-	if m, ok := c.memo[string(k)]; ok {
-		return m
+	words := similarityTokens(l.Title)
+	cur := currencyOr(l.Currency)
+	cond := vocabCondition(l.Condition)
+	bucket, _ := bucketOf(cond)
+	accessory := findAccessory(tokens(l.Title)) != ""
+	category := strings.ToLower(strings.TrimSpace(l.Category))
+	var kb strings.Builder
+	kb.WriteString(cur)
+	kb.WriteByte('|')
+	kb.WriteString(bucket.name)
+	kb.WriteByte('|')
+	kb.WriteString(string(cond))
+	kb.WriteByte('|')
+	kb.WriteString(category)
+	if accessory {
+		kb.WriteString("|acc")
 	}
-	o := c.opts
-	o.Currency = l.Currency
-	m := ComputeMarket(l.Condition, c.comps, o)
-	c.memo[string(k)] = m
+	for _, w := range words {
+		kb.WriteByte('|')
+		kb.WriteString(w)
+	}
+	key := kb.String()
+	tm, ok := c.memo[key]
+	if !ok {
+		tm = c.search(words, cur, category, accessory, cond)
+		c.memo[key] = tm
+	}
+	self := l.Key()
+	if !c.isNeighbor(tm.exact, self) && !c.isNeighbor(tm.bucket, self) && !c.isNeighbor(tm.all, self) {
+		return tm.market
+	}
+	return c.marketOf(tm, self)
+}
+
+func (c *MarketCache) isNeighbor(ns []neighbor, key string) bool {
+	for _, n := range ns {
+		if c.comps[n.pos].Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// search finds a title's neighbours and its market.
+func (c *MarketCache) search(words []string, cur, category string, accessory bool, cond Condition) *titleMarket {
+	bucket, hasBucket := bucketOf(cond)
+	keep := func(p int32) bool {
+		cp := &c.comps[p]
+		if !c.ok[p] || c.acc[p] != accessory || currencyOr(cp.Currency) != cur {
+			return false
+		}
+		if cc := strings.ToLower(strings.TrimSpace(cp.Category)); category != "" && cc != "" && cc != category {
+			return false
+		}
+		return true
+	}
+	newer := func(a, b int32) int {
+		return cmp.Compare(lastKnown(c.comps[b]).UnixNano(), lastKnown(c.comps[a]).UnixNano())
+	}
+	all := c.ix.nearest(words, SimilarityFloor, keep, newer)
+	tm := &titleMarket{hasBucket: hasBucket, cond: cond}
+	if hasBucket {
+		for _, n := range all {
+			cc := vocabCondition(c.comps[n.pos].Condition)
+			if cc == cond && len(tm.exact) <= NeighborsK {
+				tm.exact = append(tm.exact, n)
+			}
+			if bucket.has(cc) && len(tm.bucket) <= NeighborsK {
+				tm.bucket = append(tm.bucket, n)
+			}
+		}
+	}
+	tm.all = all[:min(len(all), NeighborsK+1)]
+	tm.market = c.marketOf(tm, "\x00none")
+	return tm
+}
+
+func lastKnown(cp Comp) time.Time {
+	if cp.PostedAt.After(cp.SeenAt) {
+		return cp.PostedAt
+	}
+	return cp.SeenAt
+}
+
+// marketOf estimates the market from a title's neighbours without the comp
+// keyed self: from comps in the listing's own condition when they make a
+// market at least as confident as its condition bucket's (a poor item is
+// not priced as a fair one), else from the bucket, else from every
+// condition — then with at most low confidence, since other conditions
+// sell for other prices.
+func (c *MarketCache) marketOf(tm *titleMarket, self string) Market {
+	days := int(math.Round(c.opts.Window.Hours() / 24))
+	if tm.hasBucket {
+		ns := c.without(tm.bucket, self)
+		if m, ok := estimate(c.points(ns), c.opts.MinSamples); ok {
+			b, _ := bucketOf(tm.cond)
+			m.WindowDays, m.Condition = days, b.name
+			if len(b.members) > 1 {
+				exact := c.without(tm.exact, self)
+				if me, ok := estimate(c.points(exact), c.opts.MinSamples); ok && confidenceRank(me.Confidence) >= confidenceRank(m.Confidence) {
+					me.WindowDays, me.Condition = days, string(tm.cond)
+					return c.described(me, exact)
+				}
+			}
+			return c.described(m, ns)
+		}
+	}
+	ns := c.without(tm.all, self)
+	if m, ok := estimate(c.points(ns), c.opts.MinSamples); ok {
+		m.WindowDays, m.Condition = days, "all"
+		if tm.hasBucket && m.Confidence != ConfidenceLow {
+			m.Confidence = ConfidenceLow
+		}
+		return c.described(m, ns)
+	}
+	// Too few similar comps: no market rather than one made of other things.
+	return c.described(Market{Samples: len(ns), Confidence: ConfidenceNone, WindowDays: days, Condition: "all"}, ns)
+}
+
+func confidenceRank(c string) int {
+	switch c {
+	case ConfidenceHigh:
+		return 3
+	case ConfidenceMedium:
+		return 2
+	case ConfidenceLow:
+		return 1
+	}
+	return 0
+}
+
+// without is the first NeighborsK neighbours other than self.
+func (c *MarketCache) without(ns []neighbor, self string) []neighbor {
+	out := make([]neighbor, 0, NeighborsK)
+	for _, n := range ns {
+		if c.comps[n.pos].Key == self {
+			continue
+		}
+		if len(out) == NeighborsK {
+			break
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func (c *MarketCache) points(ns []neighbor) []pricePoint {
+	out := make([]pricePoint, len(ns))
+	for i, n := range ns {
+		cp := c.comps[n.pos]
+		w := 1.0
+		if likelySold(cp) {
+			w = soldWeight
+		}
+		out[i] = pricePoint{cents: cp.PriceCents, weight: w, cond: vocabCondition(cp.Condition)}
+	}
+	return out
+}
+
+// exampleComps is how many comps an explanation names.
+const exampleComps = 3
+
+// described adds what the explanation names: how many similar listings,
+// the floor, and the most similar few.
+func (c *MarketCache) described(m Market, ns []neighbor) Market {
+	m.Similar, m.Floor = len(ns), SimilarityFloor
+	for _, n := range ns[:min(len(ns), exampleComps)] {
+		cp := c.comps[n.pos]
+		m.Examples = append(m.Examples, CompExample{Title: capTitle(cp.Title, 60), PriceCents: cp.PriceCents,
+			Similarity: math.Round(n.sim*100) / 100})
+	}
 	return m
+}
+
+func capTitle(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // Rescore recomputes the scores of a watch's deals with the current weights

@@ -94,17 +94,45 @@ func scoreDeal(in *ScoreInput, w *weightSet) (s Score, profit int64, ok bool) {
 	title := titleWords{words: appendTokens(wordBuf[:0], in.Listing.Title)}
 	title.stemmed = stemAll(append(stemBuf[:0], title.words...))
 
-	s = Score{Components: make(map[string]Component, componentCount(in, fallback, hasLimit)), Market: in.Market}
-	var total float64
-	if fallback {
-		total = fallbackScore(in, w, title, s.Components)
-		s.Fallback = true
-	} else {
-		total = weightedScore(in, w, limit, hasLimit, title, s.Components)
+	sig := ReadSignals(in.Listing)
+	priced := in
+	if sig.Placeholder != "" {
+		// A placeholder is no price: not free, not a bargain.
+		cp := *in
+		cp.Listing.PriceKnown, cp.Listing.Free = false, false
+		priced = &cp
 	}
-	total = applyRisk(title, w.risk, total, s.Components)
+	if fallback {
+		// The original formula, exactly as it was: no market, no limit. Only
+		// a listing that its title or description shows to be junk, a lot,
+		// an accessory, a placeholder price or a scam is marked down, as
+		// the original's own risk words already were.
+		s = Score{Components: make(map[string]Component, componentCount(in, fallback, hasLimit)), Market: in.Market}
+		total := fallbackScore(priced, w, title, s.Components)
+		s.Fallback = true
+		if _, bad := mismatchIn(title.words); bad || !sigFlagged(sig, in.Terms) {
+			total = applyRisk(title, w.risk, total, s.Components)
+		} else {
+			total = applySignals(sig, priced, w.risk, total, s.Components)
+		}
+		s.Total = math.Round(math.Max(0, math.Min(100, total))*10) / 10
+		return s, 0, false
+	}
+	s = Score{Components: make(map[string]Component, 8), Market: in.Market}
+	var total float64
+	if in.Market.Known() && w.market > 0 {
+		total = priceLedScore(priced, w, title, sig, s.Components)
+		s.PriceLed = true
+	} else {
+		total = weightedScore(priced, w, limit, hasLimit, title, s.Components)
+		total = applySignals(sig, priced, w.risk, total, s.Components)
+	}
 	s.Total = math.Round(math.Max(0, math.Min(100, total))*10) / 10
-	profit, ok = estimateProfit(&in.Listing, &settings, &in.Market, in.DistanceMi)
+	if !sig.Comparable() {
+		// No resale value to estimate for junk, a lot or a placeholder price.
+		return s, 0, false
+	}
+	profit, ok = estimateProfit(&priced.Listing, &settings, &in.Market, in.DistanceMi)
 	return s, profit, ok
 }
 

@@ -19,7 +19,10 @@ import (
 // "c" maps each component to [value, weight, reason], where a reason that is
 // one of scout.FixedReasons is its position in that list; "m" is the market as
 // [median_cents, samples, confidence, iqr_cents, p25_cents, p75_cents,
-// window_days, condition] and is left out when there is no market at all; "p"
+// window_days, condition], followed for a market of similar listings by
+// similar, similarity_floor and [[title, price_cents, similarity], …] of a few
+// comps, and is left out when there is no market at all; a price-led score
+// ("l":1) adds each component's points as a fourth element; "p"
 // is the profit estimate in cents (absent when there is none); "f":1 marks the
 // original Deal Scout formula. The total lives in deals.score.
 //
@@ -59,10 +62,16 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 		} else {
 			b = appendJSONString(b, c.Reason)
 		}
+		if c.Points != 0 {
+			b = append(b, ',')
+			if b, err = appendJSONFloat(b, c.Points); err != nil {
+				return nil, fmt.Errorf("store: component %s points: %w", name, err)
+			}
+		}
 		b = append(b, ']')
 	}
 	b = append(b, '}')
-	if m := s.Market; m != (scout.Market{}) {
+	if m := s.Market; !marketEmpty(m) {
 		b = append(b, `,"m":[`...)
 		b = strconv.AppendInt(b, m.MedianCents, 10)
 		b = append(b, ',')
@@ -75,6 +84,30 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 		}
 		b = append(b, ',')
 		b = appendJSONString(b, m.Condition)
+		if m.Similar > 0 || m.Floor > 0 || len(m.Examples) > 0 {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(m.Similar), 10)
+			b = append(b, ',')
+			if b, err = appendJSONFloat(b, m.Floor); err != nil {
+				return nil, fmt.Errorf("store: market similarity floor: %w", err)
+			}
+			b = append(b, ",["...)
+			for i, e := range m.Examples {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = appendJSONString(b, e.Title)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, e.PriceCents, 10)
+				b = append(b, ',')
+				if b, err = appendJSONFloat(b, e.Similarity); err != nil {
+					return nil, fmt.Errorf("store: comp similarity: %w", err)
+				}
+				b = append(b, ']')
+			}
+			b = append(b, ']')
+		}
 		b = append(b, ']')
 	}
 	if s.ProfitCents != nil {
@@ -84,7 +117,16 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 	if s.Fallback {
 		b = append(b, `,"f":1`...)
 	}
+	if s.PriceLed {
+		b = append(b, `,"l":1`...)
+	}
 	return append(b, '}'), nil
+}
+
+// marketEmpty reports a market with nothing to store.
+func marketEmpty(m scout.Market) bool {
+	return m.MedianCents == 0 && m.Samples == 0 && m.Confidence == "" && m.IQRCents == 0 && m.P25Cents == 0 &&
+		m.P75Cents == 0 && m.WindowDays == 0 && m.Condition == "" && m.Similar == 0 && m.Floor == 0 && len(m.Examples) == 0
 }
 
 // storedScore is the compact layout, for decoding.
@@ -93,14 +135,18 @@ type storedScore struct {
 	M *storedMarket              `json:"m"`
 	P *int64                     `json:"p"`
 	F int                        `json:"f"`
+	L int                        `json:"l"`
 }
 
 type storedComponent scout.Component
 
 func (c *storedComponent) UnmarshalJSON(b []byte) error {
 	var reason json.RawMessage
+	// [value, weight, reason] or, in a price-led score, [value, weight, reason, points].
 	if err := unmarshalTuple(b, &c.Value, &c.Weight, &reason); err != nil {
-		return err
+		if err2 := unmarshalTuple(b, &c.Value, &c.Weight, &reason, &c.Points); err2 != nil {
+			return err
+		}
 	}
 	if len(reason) > 0 && reason[0] == '"' {
 		return json.Unmarshal(reason, &c.Reason)
@@ -131,8 +177,26 @@ var fixedReason = func() map[string]int {
 type storedMarket scout.Market
 
 func (m *storedMarket) UnmarshalJSON(b []byte) error {
-	return unmarshalTuple(b, &m.MedianCents, &m.Samples, &m.Confidence, &m.IQRCents, &m.P25Cents, &m.P75Cents,
+	err := unmarshalTuple(b, &m.MedianCents, &m.Samples, &m.Confidence, &m.IQRCents, &m.P25Cents, &m.P75Cents,
 		&m.WindowDays, &m.Condition)
+	if err == nil {
+		return nil
+	}
+	// A market from similar listings adds [similar, floor, [[title, price, similarity], …]].
+	var examples []json.RawMessage
+	if err2 := unmarshalTuple(b, &m.MedianCents, &m.Samples, &m.Confidence, &m.IQRCents, &m.P25Cents, &m.P75Cents,
+		&m.WindowDays, &m.Condition, &m.Similar, &m.Floor, &examples); err2 != nil {
+		return err
+	}
+	m.Examples = nil
+	for _, raw := range examples {
+		var e scout.CompExample
+		if err := unmarshalTuple(raw, &e.Title, &e.PriceCents, &e.Similarity); err != nil {
+			return fmt.Errorf("comp example: %w", err)
+		}
+		m.Examples = append(m.Examples, e)
+	}
+	return nil
 }
 
 // unmarshalTuple reads a JSON array into dst, one element each.
@@ -179,7 +243,7 @@ func decodeScore(b []byte, total float64) (scout.Score, error) {
 	if st.M != nil {
 		s.Market = scout.Market(*st.M)
 	}
-	s.Total, s.ProfitCents, s.Fallback = total, st.P, st.F == 1
+	s.Total, s.ProfitCents, s.Fallback, s.PriceLed = total, st.P, st.F == 1, st.L == 1
 	return s, nil
 }
 
