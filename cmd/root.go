@@ -212,7 +212,7 @@ Everything lives in one SQLite file (--db).`,
 	f.StringVar(&a.flags.logLevel, "log-level", "", "log `LEVEL`: debug, info, warn or error (env DEALSCOUT_LOG_LEVEL)")
 	root.AddCommand(newVersionCmd(a), newConfigCmd(a), newMigrateCmd(a), newWatchCmd(a), newChannelCmd(a), newPollCmd(a),
 		newDealsCmd(a), newScoreCmd(a), newNotifyCmd(a), newAlertsCmd(a), newListingCmd(a), newBackupCmd(a), newRestoreCmd(a),
-		newDemoCmd(a), newPruneCmd(a), newHealthcheckCmd(a))
+		newDemoCmd(a), newPruneCmd(a), newHealthcheckCmd(a), newServeCmd(a), newTokenCmd(a))
 	addVersionFlag(root)
 	return root
 }
