@@ -34,9 +34,13 @@ func (a *app) sources(st *store.Store) map[string]scout.Source {
 	client := a.httpClient()
 	log := a.log
 	out := map[string]scout.Source{
-		scout.KindFeed: feed.New(feed.Config{Client: client, Now: a.env.Now, Logger: log, MaxBody: a.cfg.MaxBodyBytes}),
 		scout.KindFile: file.New(file.Config{Now: a.env.Now, Logger: log}),
 		scout.KindDemo: demo.New(demo.Config{Now: a.env.Now}),
+	}
+	if src, err := feed.New(feed.Config{Client: client, Now: a.env.Now, Logger: log, MaxBody: a.cfg.MaxBodyBytes}); err != nil {
+		log.Warn("feed source unavailable", "error", err)
+	} else {
+		out[scout.KindFeed] = src
 	}
 	if a.cfg.EbayClientID != "" {
 		src, err := ebay.New(ebay.Config{Client: client, APIURL: a.cfg.EbayAPIURL, AuthURL: a.cfg.EbayAuthURL,

@@ -1,6 +1,7 @@
 package craigslist
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"io"
@@ -49,6 +50,10 @@ var _ scout.Source = (*Source)(nil)
 
 // New checks cfg and returns a Source.
 func New(cfg Config) (*Source, error) {
+	if cfg.Client == nil {
+		// Never a plain client: only outbound's refuses private addresses.
+		return nil, errors.New("craigslist: no HTTP client; pass the guarded one from outbound.New")
+	}
 	raw := strings.TrimRight(strings.TrimSpace(cfg.APIURL), "/")
 	if raw == "" {
 		raw = DefaultURL
@@ -61,9 +66,6 @@ func New(cfg Config) (*Source, error) {
 		u.Path = "/"
 	}
 	s := &Source{client: cfg.Client, apiURL: u, now: cfg.Now, log: cfg.Logger, retry: cfg.Retry, areas: map[string]int{}}
-	if s.client == nil {
-		s.client = &http.Client{Timeout: 30 * time.Second}
-	}
 	if s.now == nil {
 		s.now = time.Now
 	}

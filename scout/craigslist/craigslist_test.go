@@ -205,16 +205,17 @@ func TestNewValidatesConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"bad URL", Config{APIURL: "sapi.craigslist.org"}, "API URL"},
-		{"bad area site", Config{AreaIDs: map[string]int{"sf bay": 1}}, "area id"},
-		{"bad area id", Config{AreaIDs: map[string]int{"sfbay": 0}}, "area id"},
+		{"bad URL", Config{Client: &http.Client{}, APIURL: "sapi.craigslist.org"}, "API URL"},
+		{"bad area site", Config{Client: &http.Client{}, AreaIDs: map[string]int{"sf bay": 1}}, "area id"},
+		{"bad area id", Config{Client: &http.Client{}, AreaIDs: map[string]int{"sfbay": 0}}, "area id"},
+		{"no client", Config{}, "pass the guarded one from outbound.New"},
 	}
 	for _, tt := range tests {
 		if _, err := New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: New err = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
-	src, err := New(Config{})
+	src, err := New(Config{Client: &http.Client{}})
 	if err != nil {
 		t.Fatalf("New with defaults: %v", err)
 	}

@@ -78,6 +78,10 @@ var ErrNoCredentials = errors.New("ebay: set DEALSCOUT_EBAY_CLIENT_ID and DEALSC
 
 // New checks cfg and returns a Source.
 func New(cfg Config) (*Source, error) {
+	if cfg.Client == nil {
+		// Never a plain client: only outbound's refuses private addresses.
+		return nil, errors.New("ebay: no HTTP client; pass the guarded one from outbound.New")
+	}
 	if strings.TrimSpace(cfg.ClientID) == "" || strings.TrimSpace(cfg.ClientSecret) == "" {
 		return nil, ErrNoCredentials
 	}
@@ -100,9 +104,6 @@ func New(cfg Config) (*Source, error) {
 		budget:      cfg.DailyCalls, maxPages: cfg.MaxPages,
 		tokens: cfg.Tokens, usage: cfg.Usage, now: cfg.Now, log: cfg.Logger,
 		retry: cfg.Retry, pacific: pacific,
-	}
-	if s.client == nil {
-		s.client = &http.Client{Timeout: 30 * time.Second}
 	}
 	if s.budget <= 0 {
 		s.budget = DefaultDailyCalls

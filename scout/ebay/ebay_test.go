@@ -607,10 +607,11 @@ func TestNewValidatesConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"no credentials", Config{}, "set DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET"},
-		{"no secret", Config{ClientID: "x"}, "set DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET"},
-		{"bad API URL", Config{ClientID: "x", ClientSecret: "y", APIURL: "ftp://api.ebay.com"}, "API URL"},
-		{"bad auth URL", Config{ClientID: "x", ClientSecret: "y", AuthURL: "not a url"}, "auth URL"},
+		{"no client", Config{ClientID: "x", ClientSecret: "y"}, "pass the guarded one from outbound.New"},
+		{"no credentials", Config{Client: &http.Client{}}, "set DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET"},
+		{"no secret", Config{Client: &http.Client{}, ClientID: "x"}, "set DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET"},
+		{"bad API URL", Config{Client: &http.Client{}, ClientID: "x", ClientSecret: "y", APIURL: "ftp://api.ebay.com"}, "API URL"},
+		{"bad auth URL", Config{Client: &http.Client{}, ClientID: "x", ClientSecret: "y", AuthURL: "not a url"}, "auth URL"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.cfg)
@@ -618,7 +619,7 @@ func TestNewValidatesConfig(t *testing.T) {
 			t.Errorf("%s: New err = %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := New(Config{ClientID: "x", ClientSecret: "y"}); err != nil {
+	if _, err := New(Config{Client: &http.Client{}, ClientID: "x", ClientSecret: "y"}); err != nil {
 		t.Errorf("New with only credentials: %v, want defaults for the rest", err)
 	}
 }

@@ -2,9 +2,9 @@ package feed
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,13 +40,13 @@ type Source struct {
 
 var _ scout.Source = (*Source)(nil)
 
-// New returns a feed source. A nil Client is replaced by a plain one only so
-// the zero Config is usable in tests; production passes the outbound client.
-func New(cfg Config) *Source {
-	s := &Source{client: cfg.Client, now: cfg.Now, log: cfg.Logger, maxBody: cfg.MaxBody, retry: cfg.Retry}
-	if s.client == nil {
-		s.client = &http.Client{Timeout: 30 * time.Second}
+// New returns a feed source. The client is required and is the guarded one
+// from outbound.New: a plain client would fetch feeds on private addresses.
+func New(cfg Config) (*Source, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("feed: no HTTP client; pass the guarded one from outbound.New")
 	}
+	s := &Source{client: cfg.Client, now: cfg.Now, log: cfg.Logger, maxBody: cfg.MaxBody, retry: cfg.Retry}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -56,7 +56,7 @@ func New(cfg Config) *Source {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	return s
+	return s, nil
 }
 
 // Fetch GETs the feed, conditionally on the ETag and Last-Modified kept from
@@ -89,7 +89,7 @@ func (s *Source) Fetch(ctx context.Context, q scout.Query) (scout.FetchResult, e
 	if err != nil {
 		return scout.FetchResult{}, fmt.Errorf("feed: read %s: %w", shown, err)
 	}
-	res, err := Parse(bytes.NewReader(body), feedURL)
+	res, err := parseData(body, feedURL)
 	if err != nil {
 		return scout.FetchResult{}, err
 	}

@@ -21,7 +21,7 @@ var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 // newTestSource returns a feed source over a plain client whose retries do not
 // wait, counting the sleeps.
 func newTestSource(client *http.Client, maxBody int64, sleeps *atomic.Int32) *Source {
-	return New(Config{
+	src, err := New(Config{
 		Client:  client,
 		Now:     func() time.Time { return testNow },
 		MaxBody: maxBody,
@@ -32,6 +32,10 @@ func newTestSource(client *http.Client, maxBody int64, sleeps *atomic.Int32) *So
 			return nil
 		}},
 	})
+	if err != nil {
+		panic(err)
+	}
+	return src
 }
 
 func query(url string, st scout.SourceState) scout.Query {

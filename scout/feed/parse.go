@@ -30,7 +30,20 @@ const (
 // result is Complete: a feed is its publisher's whole current window. Items
 // that cannot become a listing are skipped with a warning; a document that is
 // not a feed is an error and yields no listings.
-func Parse(r io.Reader, feedURL string) (res scout.FetchResult, err error) {
+func Parse(r io.Reader, feedURL string) (scout.FetchResult, error) {
+	shown := redact(feedURL)
+	var buf bytes.Buffer
+	if lr, ok := r.(interface{ Len() int }); ok {
+		buf.Grow(lr.Len() + 1) // one allocation for a document already in memory
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return scout.FetchResult{}, fmt.Errorf("feed: read %s: %w", shown, err)
+	}
+	return parseData(buf.Bytes(), feedURL)
+}
+
+// parseData is Parse of a document already read, so Fetch does not copy it.
+func parseData(data []byte, feedURL string) (res scout.FetchResult, err error) {
 	shown := redact(feedURL)
 	// gofeed is third-party code fed hostile input; a panic in it must fail
 	// this source, not the whole poll.
@@ -39,11 +52,8 @@ func Parse(r io.Reader, feedURL string) (res scout.FetchResult, err error) {
 			res, err = scout.FetchResult{}, fmt.Errorf("feed: parse %s: parser failed: %v", shown, p)
 		}
 	}()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return scout.FetchResult{}, fmt.Errorf("feed: read %s: %w", shown, err)
-	}
-	if err := wellFormed(data); err != nil {
+	data, repaired := repairUTF8(data)
+	if err := checkDocument(data); err != nil {
 		return scout.FetchResult{}, fmt.Errorf("feed: parse %s: %w", shown, err)
 	}
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
@@ -71,6 +81,9 @@ func Parse(r io.Reader, feedURL string) (res scout.FetchResult, err error) {
 			seen[l.SourceID] = true
 			res.Listings = append(res.Listings, l)
 		}
+	}
+	if repaired > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("feed %s: replaced %d invalid UTF-8 sequence(s) with U+FFFD", shown, repaired))
 	}
 	if untitled > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("feed %s: skipped %d item(s) with neither title nor description", shown, untitled))
