@@ -1,8 +1,8 @@
 package craigslist
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
