@@ -43,6 +43,7 @@ func TestParsePrice(t *testing.T) {
 		{"Couch A$20", 2000, "AUD", false, true},
 		{"Couch AU$20", 2000, "AUD", false, true},
 		{"Couch NZ$20", 2000, "NZD", false, true},
+		{"Rice cooker HK$1,280", 128000, "HKD", false, true},
 		{"Lamp (20 USD)", 2000, "USD", false, true},
 		{"Lamp 20 EUR", 2000, "EUR", false, true},
 		{"Lamp 20 eur", 2000, "EUR", false, true},
