@@ -1,0 +1,414 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// fakes starts the loopback fakes on first use.
+func (h *harness) theFakes() (*fakes, error) {
+	if h.fk != nil {
+		return h.fk, nil
+	}
+	f, err := startFakes()
+	if err != nil {
+		return nil, err
+	}
+	h.fk = f
+	return f, nil
+}
+
+func measureBinary(_ context.Context, h *harness) error {
+	n := fileSize(h.bin)
+	if n == 0 {
+		return fmt.Errorf("binary %s is missing or empty", h.bin)
+	}
+	const limit = 25e6
+	h.add(row{measure: "release binary size (-s -w, cgo off)", measured: fmtMB(float64(n)), target: "≤ 25 MB", verdict: verdict(float64(n) <= limit)})
+	return nil
+}
+
+// rawUpsert runs the ceiling on a freshly migrated database and returns
+// rows per second.
+func (h *harness) rawUpsert(ctx context.Context, jsonl string) (float64, error) {
+	in, err := h.newInstance("upsert")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := in.run(ctx, "migrate", "up"); err != nil {
+		return 0, err
+	}
+	out, err := h.control(ctx, "control-upsert", "-db", in.db, "-jsonl", jsonl)
+	if err != nil {
+		return 0, err
+	}
+	var r upsertResult
+	if err := json.Unmarshal(out, &r); err != nil || r.Seconds <= 0 {
+		return 0, fmt.Errorf("control-upsert printed %q", out)
+	}
+	return float64(r.Rows) / r.Seconds, nil
+}
+
+// source is one kind of source under test.
+type source struct {
+	name  string
+	setup func(ctx context.Context, in *instance, items []item) error // writes data and adds watches
+	serve func(in *instance, items []item) error                      // replaces the data the source shows
+	extra func(f *fakes) []string                                     // environment the binary needs
+}
+
+func (h *harness) sources(f *fakes) []source {
+	file := source{name: "file:",
+		setup: func(ctx context.Context, in *instance, items []item) error {
+			p := filepath.Join(in.dir, "listings.jsonl")
+			if err := writeJSONL(p, items); err != nil {
+				return err
+			}
+			_, err := in.run(ctx, "watch", "add", "bench", "--query", "table", "--source", "file:"+p, "--every", "24h", "--digest", "off")
+			return err
+		},
+		serve: func(in *instance, items []item) error {
+			return writeJSONL(filepath.Join(in.dir, "listings.jsonl"), items)
+		},
+	}
+	// eBay pages 200 items and dealscout follows at most 50 pages per
+	// watch, so each watch searches its own category of ≤ 10,000 items.
+	const perWatch = 10_000
+	ebay := source{name: "eBay (fake, paged)",
+		setup: func(ctx context.Context, in *instance, items []item) error {
+			for k := 0; k*perWatch < len(items); k++ {
+				cat := strconv.Itoa(k + 1)
+				f.setEbay(cat, items[k*perWatch:min(len(items), (k+1)*perWatch)])
+				if _, err := in.run(ctx, "watch", "add", "bench"+cat, "--query", "table", "--source", "ebay:"+cat, "--every", "24h", "--digest", "off"); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		serve: func(_ *instance, items []item) error {
+			for k := 0; k*perWatch < len(items); k++ {
+				f.setEbay(strconv.Itoa(k+1), items[k*perWatch:min(len(items), (k+1)*perWatch)])
+			}
+			return nil
+		},
+		extra: func(f *fakes) []string {
+			return []string{"DEALSCOUT_EBAY_CLIENT_ID=bench-client", "DEALSCOUT_EBAY_CLIENT_SECRET=bench-secret",
+				"DEALSCOUT_EBAY_API_URL=" + f.base, "DEALSCOUT_EBAY_AUTH_URL=" + f.base, "DEALSCOUT_EBAY_MAX_PAGES=50"}
+		},
+	}
+	feedSrc := source{name: "feed (fake RSS)",
+		setup: func(ctx context.Context, in *instance, items []item) error {
+			name := filepath.Base(in.dir)
+			f.setFeed(name, rssBody(items))
+			_, err := in.run(ctx, "watch", "add", "bench", "--query", "table", "--source", "feed:"+f.base+"/feeds/"+name+".rss", "--every", "24h", "--digest", "off")
+			return err
+		},
+		serve: func(in *instance, items []item) error { f.setFeed(filepath.Base(in.dir), rssBody(items)); return nil },
+		// 20,000 items make a feed of about 7 MB; the limit is raised so
+		// this measures ingest, not the body limit (the feed group keeps the
+		// default limit).
+		extra: func(*fakes) []string { return []string{"DEALSCOUT_MAX_BODY_BYTES=67108864"} },
+	}
+	return []source{file, ebay, feedSrc}
+}
+
+func rssBody(items []item) []byte {
+	var b bytes.Buffer
+	rssHead(&b)
+	for _, it := range items {
+		writeRSSItem(&b, it, "Pick up in the Mission.")
+	}
+	rssTail(&b)
+	return b.Bytes()
+}
+
+// timedPoll runs `poll --all --json` and checks what it fetched.
+func (in *instance) timedPoll(ctx context.Context, what string, want, wantNew int) (result, error) {
+	res, err := in.run(ctx, "poll", "--all", "--json", "--no-notify")
+	if err != nil {
+		return res, err
+	}
+	rep, err := parsePoll(res.stdout)
+	if err != nil {
+		return res, err
+	}
+	return res, rep.expect(what, want, wantNew)
+}
+
+func measureIngest(ctx context.Context, h *harness) error {
+	f, err := h.theFakes()
+	if err != nil {
+		return err
+	}
+	n := h.sz.ingest
+	items := genItems(0, n)
+	changed := repriced(items, 10)
+	data := filepath.Join(h.dir, "ingest.jsonl")
+	if err := writeJSONL(data, items); err != nil {
+		return err
+	}
+	var ceil []float64
+	for range h.o.reps {
+		r, err := h.rawUpsert(ctx, data)
+		if err != nil {
+			return err
+		}
+		ceil = append(ceil, r)
+	}
+	raw := median(ceil)
+	h.add(row{measure: fmt.Sprintf("raw modernc upsert of the same %s rows, one prepared tx (ceiling)", fmtCount(n)), measured: fmtRate(raw, "rows")})
+	h.logf("   raw upsert: %s", fmtRate(raw, "rows"))
+
+	for _, src := range h.sources(f) {
+		var first, same, tenth, rss []float64
+		for rep := range h.o.reps {
+			var extra []string
+			if src.extra != nil {
+				extra = src.extra(f)
+			}
+			in, err := h.newInstance("ingest", extra...)
+			if err != nil {
+				return err
+			}
+			if err := src.setup(ctx, in, items); err != nil {
+				return fmt.Errorf("%s: %w", src.name, err)
+			}
+			r1, err := in.timedPoll(ctx, src.name+" first poll", n, n)
+			if err != nil {
+				return err
+			}
+			r2, err := in.timedPoll(ctx, src.name+" unchanged re-poll", n, 0)
+			if err != nil {
+				return err
+			}
+			if err := src.serve(in, changed); err != nil {
+				return err
+			}
+			r3, err := in.timedPoll(ctx, src.name+" 10% re-poll", n, 0)
+			if err != nil {
+				return err
+			}
+			if err := src.serve(in, items); err != nil { // the next repetition starts from the same data
+				return err
+			}
+			first, same, tenth = append(first, secs(r1.wall)), append(same, secs(r2.wall)), append(tenth, secs(r3.wall))
+			rss = append(rss, float64(r1.maxRSS))
+			h.logf("   %s rep %d: first %s, unchanged %s, 10%% %s, peak %s", src.name, rep+1,
+				fmtSecs(secs(r1.wall)), fmtSecs(secs(r2.wall)), fmtSecs(secs(r3.wall)), fmtMB(float64(r1.maxRSS)))
+			_ = os.RemoveAll(in.dir)
+		}
+		t1, t2, t3 := median(first), median(same), median(tenth)
+		rate := float64(n) / t1
+		h.add(row{measure: fmt.Sprintf("poll %s new, %s", fmtCount(n), src.name), measured: fmtRate(rate, "listings"),
+			ceiling: fmtRate(raw, "rows"), ratio: fmt.Sprintf("%.3f", rate/raw), target: "≥ 0.4", verdict: verdict(rate/raw >= 0.4)})
+		h.add(row{measure: fmt.Sprintf("unchanged re-poll, %s", src.name), measured: fmtSecs(t2), ceiling: "first " + fmtSecs(t1),
+			ratio: fmt.Sprintf("%.2f× faster", t1/t2), target: "≥ 3× faster", verdict: verdict(t1/t2 >= 3)})
+		h.add(row{measure: fmt.Sprintf("10%% price-change re-poll, %s", src.name), measured: fmtSecs(t3), ceiling: "first " + fmtSecs(t1),
+			ratio: fmt.Sprintf("%.2f of first", t3/t1), target: "unchanged ≤ it ≤ first", verdict: verdict(t3 <= t1 && t3 >= t2*0.9)})
+		h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new, %s", fmtCount(n), src.name), measured: fmtMB(median(rss)),
+			target: "≤ 150 MB", verdict: verdict(median(rss) <= 150e6)})
+	}
+	return nil
+}
+
+func measureMemory(ctx context.Context, h *harness) error {
+	n, small := h.sz.big, h.sz.small
+	items := genItems(0, n)
+	all := repriced(items, 1)
+	var tNew, rNew, rChanged []float64
+	for rep := range h.o.reps {
+		in, err := h.newInstance("memory")
+		if err != nil {
+			return err
+		}
+		if err := fileSource(ctx, in, items); err != nil {
+			return err
+		}
+		r1, err := in.timedPoll(ctx, "file: big first poll", n, n)
+		if err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(in.dir, "listings.jsonl"), all); err != nil {
+			return err
+		}
+		r2, err := in.timedPoll(ctx, "file: big all-prices re-poll", n, 0)
+		if err != nil {
+			return err
+		}
+		tNew, rNew, rChanged = append(tNew, secs(r1.wall)), append(rNew, float64(r1.maxRSS)), append(rChanged, float64(r2.maxRSS))
+		h.logf("   %s new rep %d: %s, peak %s; every price changed: %s, peak %s", fmtCount(n), rep+1,
+			fmtSecs(secs(r1.wall)), fmtMB(float64(r1.maxRSS)), fmtSecs(secs(r2.wall)), fmtMB(float64(r2.maxRSS)))
+		if h.big == nil {
+			h.big = in // kept for the store and api groups
+		} else {
+			_ = os.RemoveAll(in.dir)
+		}
+	}
+	var tSmall, rSmall []float64
+	for range h.o.reps {
+		in, err := h.newInstance("growth")
+		if err != nil {
+			return err
+		}
+		if err := fileSource(ctx, in, items[:small]); err != nil {
+			return err
+		}
+		r, err := in.timedPoll(ctx, "file: growth baseline", small, small)
+		if err != nil {
+			return err
+		}
+		tSmall, rSmall = append(tSmall, secs(r.wall)), append(rSmall, float64(r.maxRSS))
+		_ = os.RemoveAll(in.dir)
+	}
+	h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new (file: JSONL)", fmtCount(n)), measured: fmtMB(median(rNew)),
+		ceiling: fmt.Sprintf("took %s", fmtSecs(median(tNew))), target: "≤ 150 MB", verdict: verdict(median(rNew) <= 150e6)})
+	h.add(row{measure: fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), measured: fmtMB(median(rChanged)),
+		target: "≤ 150 MB", verdict: verdict(median(rChanged) <= 150e6)})
+	tr, mr := median(tNew)/median(tSmall), median(rNew)/median(rSmall)
+	h.add(row{measure: fmt.Sprintf("growth %s → %s new: poll time", fmtCount(small), fmtCount(n)), measured: fmtSecs(median(tNew)),
+		ceiling: fmtSecs(median(tSmall)), ratio: fmt.Sprintf("%.1f×", tr), target: "≤ 11×", verdict: verdict(tr <= 11)})
+	h.add(row{measure: fmt.Sprintf("growth %s → %s new: peak RSS", fmtCount(small), fmtCount(n)), measured: fmtMB(median(rNew)),
+		ceiling: fmtMB(median(rSmall)), ratio: fmt.Sprintf("%.1f×", mr), target: "≤ 2×", verdict: verdict(mr <= 2)})
+	return nil
+}
+
+func fileSource(ctx context.Context, in *instance, items []item) error {
+	p := filepath.Join(in.dir, "listings.jsonl")
+	if err := writeJSONL(p, items); err != nil {
+		return err
+	}
+	_, err := in.run(ctx, "watch", "add", "bench", "--query", "table", "--source", "file:"+p, "--every", "24h", "--digest", "off")
+	return err
+}
+
+func measureFeed10MB(ctx context.Context, h *harness) error {
+	f, err := h.theFakes()
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	rssHead(&b)
+	count := 0
+	for _, it := range genItems(500_000, h.sz.feedBytes/1000) {
+		if b.Len() > h.sz.feedBytes-3000 {
+			break
+		}
+		writeRSSItem(&b, it, longDesc(it.id, 1800))
+		count++
+	}
+	rssTail(&b)
+	body := b.Bytes()
+	var rss, took []float64
+	for range h.o.reps {
+		in, err := h.newInstance("feed")
+		if err != nil {
+			return err
+		}
+		name := filepath.Base(in.dir)
+		f.setFeed(name, body)
+		if _, err := in.run(ctx, "watch", "add", "bench", "--query", "table", "--source", "feed:"+f.base+"/feeds/"+name+".rss", "--every", "24h", "--digest", "off"); err != nil {
+			return err
+		}
+		r, err := in.timedPoll(ctx, "10 MB feed", count, count)
+		if err != nil {
+			return err
+		}
+		rss, took = append(rss, float64(r.maxRSS)), append(took, secs(r.wall))
+		_ = os.RemoveAll(in.dir)
+	}
+	h.add(row{measure: fmt.Sprintf("peak RSS, poll of a %.1f MB feed (%s items)", float64(len(body))/1e6, fmtCount(count)),
+		measured: fmtMB(median(rss)), ceiling: "took " + fmtSecs(median(took)), target: "≤ 64 MB", verdict: verdict(median(rss) <= 64e6)})
+	return nil
+}
+
+// storedDB returns the instance holding sz.big polled listings, polling them
+// in when the memory group did not run.
+func (h *harness) storedDB(ctx context.Context) (*instance, error) {
+	if h.big != nil {
+		return h.big, nil
+	}
+	in, err := h.newInstance("stored")
+	if err != nil {
+		return nil, err
+	}
+	h.logf("   preparing a database of %s listings…", fmtCount(h.sz.big))
+	if err := fileSource(ctx, in, genItems(0, h.sz.big)); err != nil {
+		return nil, err
+	}
+	if _, err := in.timedPoll(ctx, "stored database", h.sz.big, h.sz.big); err != nil {
+		return nil, err
+	}
+	h.big = in
+	return in, nil
+}
+
+func measureStored(ctx context.Context, h *harness) error {
+	in, err := h.storedDB(ctx)
+	if err != nil {
+		return err
+	}
+	n := h.sz.big
+	var size int64
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		size += fileSize(in.db + suffix)
+	}
+	per := float64(size) / float64(n)
+	h.add(row{measure: fmt.Sprintf("bytes per stored listing (%s listings and deals, with WAL)", fmtCount(n)), measured: fmt.Sprintf("%.0f B", per),
+		ceiling: fmtMB(float64(size)) + " file", target: "≤ 2 KB", verdict: verdict(per <= 2048)})
+
+	var rescore []float64
+	for range h.o.reps {
+		r, err := in.run(ctx, "score")
+		if err != nil {
+			return err
+		}
+		rescore = append(rescore, secs(r.wall))
+	}
+	h.add(row{measure: fmt.Sprintf("re-score %s deals (dealscout score)", fmtCount(n)), measured: fmtSecs(median(rescore)),
+		target: "< 2 s", verdict: verdict(median(rescore) < 2)})
+
+	var cold []float64
+	for range h.sz.colds {
+		r, err := in.run(ctx, "poll", "--json")
+		if err != nil {
+			return err
+		}
+		rep, err := parsePoll(r.stdout)
+		if err != nil {
+			return err
+		}
+		if len(rep.Watches) != 0 {
+			return fmt.Errorf("cold start: a poll with nothing due polled %d watch(es)", len(rep.Watches))
+		}
+		cold = append(cold, secs(r.wall))
+	}
+	h.add(row{measure: fmt.Sprintf("cold start, poll with nothing due (%s stored), median of %d", fmtCount(n), len(cold)),
+		measured: fmtSecs(median(cold)), target: "≤ 10 ms", verdict: verdict(median(cold) <= 0.010)})
+	return nil
+}
+
+// waitDiscord waits for the fake Discord to receive a message.
+func waitDiscord(f *fakes, d time.Duration) (time.Time, bool) {
+	select {
+	case at := <-f.discord:
+		return at, true
+	case <-time.After(d):
+		return time.Time{}, false
+	}
+}
+
+func drain(f *fakes) {
+	for {
+		select {
+		case <-f.discord:
+		default:
+			return
+		}
+	}
+}
