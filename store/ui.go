@@ -140,7 +140,7 @@ func (s *Store) SameItem(ctx context.Context, listingID int64) ([]scout.Listing,
 	var out []scout.Listing
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `WITH root AS (SELECT COALESCE(duplicate_of, id) AS id FROM listings WHERE id = ?1)
-			SELECT l.id, l.source, l.title, l.price_cents, l.currency, l.free, l.url, l.first_seen FROM listings l, root
+			SELECT l.id, l.source, l.title, l.price_cents, l.currency, l.price_known, l.free, l.url, l.first_seen FROM listings l, root
 			WHERE (l.id = root.id OR l.duplicate_of = root.id) AND l.id != ?1 ORDER BY l.first_seen, l.id LIMIT 20`, listingID)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (s *Store) SameItem(ctx context.Context, listingID int64) ([]scout.Listing,
 		for rows.Next() {
 			var l scout.Listing
 			var first sql.NullString
-			if err := rows.Scan(&l.ID, &l.Source, &l.Title, &l.PriceCents, &l.Currency, &l.Free, &l.URL, &first); err != nil {
+			if err := rows.Scan(&l.ID, &l.Source, &l.Title, &l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &l.URL, &first); err != nil {
 				return err
 			}
 			l.PostedAt = parseTS(first) // when dealscout first saw it there

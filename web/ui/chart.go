@@ -37,8 +37,9 @@ type chartDot struct {
 }
 
 type chartTick struct {
-	Pos   float64 // x or y
-	Label string
+	Pos    float64 // x or y
+	Label  string
+	Anchor string // text-anchor of an x tick
 }
 
 // newPriceChart lays out the chart; nil when there is nothing to draw.
@@ -54,7 +55,7 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 		}
 		hist = []store.PricePoint{{PriceCents: d.Listing.PriceCents, Currency: cur, SeenAt: start}}
 	}
-	c := &priceChart{Width: 640, Height: 230, Left: 96, Right: 620, Top: 24, Base: 190}
+	c := &priceChart{Width: 640, Height: 270, Left: 96, Right: 620, Top: 24, Base: 220}
 	m := d.Score.Market
 	lo, hi := hist[0].PriceCents, hist[0].PriceCents
 	for _, p := range hist {
@@ -102,7 +103,8 @@ func newPriceChart(hist []store.PricePoint, d scout.Deal, now time.Time, loc *ti
 	for _, v := range []int64{lo, (lo + hi) / 2, hi} {
 		c.YTicks = append(c.YTicks, chartTick{Pos: y(v), Label: strings.TrimSuffix(money(v, cur), ".00")})
 	}
-	c.XTicks = []chartTick{{Pos: c.Left, Label: t0.In(loc).Format("2 Jan")}, {Pos: c.Right, Label: "now"}}
+	c.XTicks = []chartTick{{Pos: c.Left, Label: t0.In(loc).Format("2 Jan"), Anchor: "start"},
+		{Pos: c.Right, Label: "now " + money(last.PriceCents, cur), Anchor: "end"}}
 	c.Title = "Price history of " + d.Listing.Title
 	first := hist[0]
 	c.Desc = "First seen at " + money(first.PriceCents, cur) + " on " + first.SeenAt.In(loc).Format("2 Jan 2006") +
