@@ -32,6 +32,13 @@ DEALSCOUT_AUTO_MIGRATE=false; use these commands to inspect or roll back.`,
 				return err
 			}
 			defer st.Close()
+			if cmd.Flags().Changed("to") {
+				if _, bin, err := st.SchemaVersion(cmd.Context()); err != nil {
+					return err
+				} else if upTo < 1 || upTo > bin {
+					return usageError("--to must be between 1 and %d, the newest migration this dealscout knows (got %d)", bin, upTo)
+				}
+			}
 			applied, err := st.Migrate(cmd.Context(), upTo)
 			for _, v := range applied {
 				fmt.Fprintf(a.stdout(), "applied %05d\n", v)
@@ -64,6 +71,11 @@ before it changes anything.`,
 				return err
 			}
 			defer st.Close()
+			if _, bin, err := st.SchemaVersion(cmd.Context()); err != nil {
+				return err
+			} else if to > bin {
+				return usageError("--to must be between 0 and %d, the newest migration this dealscout knows (got %d)", bin, to)
+			}
 			if ok, err := a.confirmRollback(cmd, st, "migrate down", to, yes); !ok || err != nil {
 				return err
 			}

@@ -102,6 +102,12 @@ func newAlertsCmd(a *app) *cobra.Command {
 	list.Flags().BoolVar(&failed, "failed", false, "only alerts that gave up (dead)")
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	list.Flags().IntVar(&limit, "limit", 100, "at most `N` alerts (1 or more)")
+	list.PreRunE = func(*cobra.Command, []string) error {
+		if limit < 1 {
+			return usageError("--limit must be 1 or more (got %d)", limit)
+		}
+		return nil
+	}
 	retry := &cobra.Command{
 		Use:   "retry ID",
 		Short: "Queue a dead alert again (delivered by the next poll or `notify flush`)",

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,10 +31,10 @@ func newWatchCmd(a *app) *cobra.Command {
 
 // watchFlags are the flags add and edit share; edit applies only those given.
 type watchFlags struct {
-	query, minPrice, maxPrice, currency, zip, digest, quiet string
-	exclude, sources, conditions, notify                    []string
-	lat, lng, radius, minScore                              float64
-	every                                                   time.Duration
+	query, minPrice, maxPrice, currency, zip, digest, quiet, radius string
+	exclude, sources, conditions, notify                            []string
+	lat, lng, minScore                                              float64
+	every                                                           time.Duration
 }
 
 func (f *watchFlags) register(fs *pflag.FlagSet) {
@@ -46,7 +48,7 @@ func (f *watchFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.zip, "zip", "", "US `ZIP` code the search is centred on")
 	fs.Float64Var(&f.lat, "lat", 0, "latitude `LAT` the search is centred on (with --lng)")
 	fs.Float64Var(&f.lng, "lng", 0, "longitude `LNG` the search is centred on (with --lat)")
-	fs.Float64Var(&f.radius, "radius-mi", 0, "only listings within this many `MILES` (1–500; needs --zip or --lat/--lng)")
+	fs.StringVar(&f.radius, "radius-mi", "", "only listings within this many `MILES` (1–500; needs --zip or --lat/--lng; \"none\" clears)")
 	fs.Float64Var(&f.minScore, "min-score", scout.DefaultMinScore, "alert at once when a deal scores at least `SCORE` (0–100)")
 	fs.StringSliceVar(&f.notify, "notify", nil, "`CHANNEL` to alert (repeatable; dealscout channel list shows them)")
 	fs.DurationVar(&f.every, "every", scout.DefaultEvery, "least `TIME` between two polls of this watch, e.g. 15m or 1h")
@@ -113,7 +115,11 @@ func (f *watchFlags) apply(fs *pflag.FlagSet, w *scout.Watch) error {
 		w.ZIP, w.HasCoords, w.Lat, w.Lng = "", true, f.lat, f.lng
 	}
 	if ch("radius-mi") {
-		w.RadiusMi = f.radius
+		r, err := parseRadius(f.radius)
+		if err != nil {
+			return err
+		}
+		w.RadiusMi = r
 	}
 	if ch("min-score") {
 		w.MinScore = f.minScore
@@ -136,18 +142,31 @@ func (f *watchFlags) apply(fs *pflag.FlagSet, w *scout.Watch) error {
 	return nil
 }
 
+// parseRadius reads --radius-mi: 1 to 500 miles, or "none" for no limit.
+// 0 is refused rather than read as "no limit", which the help does not say.
+func parseRadius(s string) (float64, error) {
+	if s == "none" {
+		return 0, nil
+	}
+	r, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(r) || r < 1 || r > 500 {
+		return 0, &scout.FieldError{Field: "radius_mi", Problem: fmt.Sprintf("--radius-mi must be between 1 and 500 miles (got %q); \"none\" removes the limit", s)}
+	}
+	return r, nil
+}
+
 // validateWatch runs the watch's own checks and the ones that need the
 // store: every notify name must be a channel.
 func (a *app) validateWatch(cmd *cobra.Command, st *store.Store, w *scout.Watch) error {
 	if err := w.Validate(a.cfg.LegalMode); err != nil {
-		return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+		return withCode(ExitUsage, fmt.Errorf("watch %s: %w", scout.ShortName(w.Name), err))
 	}
 	missing, err := st.MissingChannels(cmd.Context(), w.Notify)
 	if err != nil {
 		return err
 	}
 	if len(missing) > 0 {
-		return usageError("watch %q: notify: no channel named %s; add it first with `dealscout channel add NAME URL`", w.Name, strings.Join(missing, ", "))
+		return usageError("watch %s: notify: no channel named %s; add it first with `dealscout channel add NAME URL`", scout.ShortName(w.Name), strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -163,7 +182,7 @@ func newWatchAddCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w := scout.NewWatch(args[0])
 			if err := f.apply(cmd.Flags(), &w); err != nil {
-				return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+				return withCode(ExitUsage, fmt.Errorf("watch %s: %w", scout.ShortName(w.Name), err))
 			}
 			st, err := a.store(cmd.Context(), true)
 			if err != nil {
@@ -203,7 +222,7 @@ func newWatchEditCmd(a *app) *cobra.Command {
 				return notFoundIsUsage(err)
 			}
 			if err := f.apply(cmd.Flags(), &w); err != nil {
-				return withCode(ExitUsage, fmt.Errorf("watch %q: %w", w.Name, err))
+				return withCode(ExitUsage, fmt.Errorf("watch %s: %w", scout.ShortName(w.Name), err))
 			}
 			if cmd.Flags().Changed("name") {
 				w.Name = rename
@@ -388,12 +407,15 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			var items []json.RawMessage
 			dec := json.NewDecoder(io.LimitReader(r, 32<<20))
 			if err := dec.Decode(&items); err != nil {
-				return usageError("watch import %s: not a JSON array of watches: %v", args[0], err)
+				return usageError("watch import %s: not a JSON array of watches: %s", args[0], scout.PlainJSONError(err))
+			}
+			if _, err := dec.Token(); err != io.EOF {
+				return usageError("watch import %s: there is more after the array of watches; a file holds one array", args[0])
 			}
 			ws := make([]scout.Watch, len(items))
 			for i, item := range items {
 				if err := json.Unmarshal(item, &ws[i]); err != nil {
-					return usageError("watch import %s: item %d: %v", args[0], i+1, err)
+					return usageError("watch import %s: item %d: %s", args[0], i+1, scout.PlainJSONError(err))
 				}
 			}
 			st, err := a.store(cmd.Context(), true)
@@ -402,15 +424,19 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			}
 			names := map[string]bool{}
 			for i := range ws {
-				if names[ws[i].Name] {
-					return usageError("watch import %s: watch %q appears twice", args[0], ws[i].Name)
+				if key := strings.ToLower(ws[i].Name); names[key] {
+					return usageError("watch import %s: watch %s appears twice (names ignore case)", args[0], scout.ShortName(ws[i].Name))
+				} else {
+					names[key] = true
 				}
-				names[ws[i].Name] = true
 				if err := a.validateWatch(cmd, st, &ws[i]); err != nil {
 					return withCode(ExitUsage, fmt.Errorf("watch import %s: item %d: %w", args[0], i+1, err))
 				}
 			}
 			created, updated, unchanged, err := st.ImportWatches(cmd.Context(), ws)
+			if errors.Is(err, store.ErrConflict) {
+				return usageError("watch import %s: %v", args[0], err)
+			}
 			if err != nil {
 				return err
 			}

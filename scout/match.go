@@ -45,6 +45,28 @@ func ParseQuery(q string, exclude []string) Terms {
 	return t
 }
 
+// QueryProblem says why a watch's query cannot match what the user meant, or
+// "" when it can: an unclosed quote, no word to search for (only -excluded
+// ones would match nearly everything), or a word both searched for and
+// excluded (nothing could match).
+func QueryProblem(q string, exclude []string) string {
+	if strings.Count(q, `"`)%2 == 1 {
+		return `has an unterminated quote ("); close the phrase, e.g. "oak table"`
+	}
+	t := ParseQuery(q, exclude)
+	if len(t.Include) == 0 {
+		return fmt.Sprintf("has only excluded words (%s); add a word to search for", strings.Join(t.Exclude, ", "))
+	}
+	for i, in := range t.include {
+		for j, ex := range t.exclude {
+			if containsSeq(in, ex) {
+				return fmt.Sprintf("%q is both searched for and excluded (%q), so nothing could match", t.Include[i], t.Exclude[j])
+			}
+		}
+	}
+	return ""
+}
+
 func (t *Terms) add(text string, negated bool) {
 	words := stemAll(tokens(text))
 	if len(words) == 0 {

@@ -16,7 +16,10 @@ const MaxPriceCents int64 = 100_000_000
 // separators (",") are allowed; more than two decimals, signs and anything
 // else are errors.
 func ParseAmount(s string) (int64, error) {
-	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	t, err := stripThousands(strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
 	if t == "" {
 		return 0, fmt.Errorf("amount is empty")
 	}
@@ -119,4 +122,23 @@ func appendMoney(b []byte, cents int64, currency string) []byte {
 		b = append(b[:i], b[i+3:]...)
 	}
 	return b
+}
+
+// stripThousands removes commas that separate thousands ("1,500.50") and
+// refuses any other comma: "1,5" is a decimal comma, which read as a
+// separator would turn $1.50 into $15.
+func stripThousands(s string) (string, error) {
+	if !strings.Contains(s, ",") {
+		return s, nil
+	}
+	whole, _, _ := strings.Cut(s, ".")
+	groups := strings.Split(strings.TrimPrefix(whole, "-"), ",")
+	ok := len(groups[0]) >= 1 && len(groups[0]) <= 3
+	for _, g := range groups[1:] {
+		ok = ok && len(g) == 3
+	}
+	if !ok {
+		return "", fmt.Errorf("amount %q has a comma that is not a thousands separator; write decimals with a dot, e.g. 1.50", s)
+	}
+	return strings.ReplaceAll(s, ",", ""), nil
 }

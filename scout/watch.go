@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dealscout/dealscout/scout/geo"
 )
@@ -91,14 +92,36 @@ func IsFieldError(err error) bool {
 	return errors.As(err, &fe)
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// nameRE allows letters and digits of any script (with their combining
+// marks: "café" typed either way), '.', '_' and '-'; no spaces or symbols, so
+// a name needs no quoting in a shell, a URL or a log line.
+var nameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]*$`)
 
-// ValidateName checks a watch or channel name.
+// MaxNameLen is the longest watch or channel name, in characters.
+const MaxNameLen = 64
+
+// ValidateName checks a watch or channel name: 1–64 letters (any script),
+// digits, '.', '_' or '-', starting with a letter or digit. Names are unique
+// whatever their case (the store checks that). A name too long is not echoed
+// in full.
 func ValidateName(field, name string) error {
-	if !nameRE.MatchString(name) {
-		return &FieldError{field, fmt.Sprintf("%q must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)}
+	if n := utf8.RuneCountInString(name); n > MaxNameLen {
+		return &FieldError{field, fmt.Sprintf("%s is %d characters; a name is at most %d", ShortName(name), n, MaxNameLen)}
+	}
+	if !utf8.ValidString(name) || !nameRE.MatchString(name) {
+		return &FieldError{field, fmt.Sprintf("%s must be 1–%d letters (any script), digits, '.', '_' or '-', starting with a letter or digit", ShortName(name), MaxNameLen)}
 	}
 	return nil
+}
+
+// ShortName quotes a name for a message, cut to 40 characters so a huge one
+// is not echoed in full.
+func ShortName(name string) string {
+	r := []rune(name)
+	if len(r) <= 40 {
+		return strconv.Quote(name)
+	}
+	return strconv.Quote(string(r[:39])) + "…"
 }
 
 // Validate checks every field and cross-field rule, and fills coordinates from
@@ -113,6 +136,9 @@ func (w *Watch) Validate(mode LegalMode) error {
 	}
 	if len(w.Query) > 300 {
 		return &FieldError{"query", "is longer than 300 characters"}
+	}
+	if problem := QueryProblem(w.Query, w.Exclude); problem != "" {
+		return &FieldError{"query", problem}
 	}
 	for _, x := range w.Exclude {
 		if strings.TrimSpace(x) == "" || len(x) > 100 {

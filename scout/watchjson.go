@@ -1,8 +1,13 @@
 package scout
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,11 +65,15 @@ func (w Watch) MarshalJSON() ([]byte, error) {
 func (w *Watch) UnmarshalJSON(b []byte) error {
 	defaults := DefaultSettings()
 	j := watchJSON{Settings: &defaults} // decoding into it keeps defaults for absent keys
-	if err := json.Unmarshal(b, &j); err != nil {
+	// Strict: a misspelt key ("max_prise") would otherwise be dropped and the
+	// watch stored without the limit the user meant.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
 		if fe := priceFieldError(b); fe != nil {
 			return fe
 		}
-		return err
+		return PlainJSONError(err)
 	}
 	nw := NewWatch(j.Name)
 	nw.Query, nw.Exclude, nw.ZIP, nw.RadiusMi, nw.Notify, nw.Quiet, nw.Paused = j.Query, j.Exclude, j.ZIP, j.RadiusMi, j.Notify, j.Quiet, j.Paused
@@ -112,6 +121,97 @@ func (w *Watch) UnmarshalJSON(b []byte) error {
 	nw.Settings = *j.Settings
 	*w = nw
 	return nil
+}
+
+// watchFields are the keys a watch object may have, for suggestions.
+var watchFields = []string{"name", "query", "exclude", "sources", "min_price", "max_price", "currency", "conditions", "zip",
+	"lat", "lng", "radius_mi", "min_score", "notify", "every", "digest", "quiet", "paused", "settings"}
+
+// PlainJSONError rewrites encoding/json's errors in the user's terms: the
+// key and what it must be, never a Go type ("Go value of type
+// []json.RawMessage"). Other errors pass through.
+func PlainJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var fe *FieldError
+	switch {
+	case errors.As(err, &fe):
+		return err
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return &FieldError{te.Field, fmt.Sprintf("must be %s, not a JSON %s", jsonKind(te.Type), te.Value)}
+		}
+		return fmt.Errorf("expected %s, found a JSON %s", jsonKind(te.Type), te.Value)
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		key, _ := strconv.Unquote(name)
+		hint := ""
+		if near := nearest(key, watchFields); near != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		return &FieldError{key, "unknown field" + hint + "; a watch has " + strings.Join(watchFields, ", ")}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return errors.New("the JSON ends too early")
+	}
+	return errors.New(strings.TrimPrefix(msg, "json: "))
+}
+
+// jsonKind names a Go type as the JSON value it decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a different value"
+}
+
+// nearest is the candidate within two edits of s, if any.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // priceFieldError names the price key that failed to decode: encoding/json

@@ -24,6 +24,9 @@ func (s *Store) CreateWatch(ctx context.Context, w *scout.Watch) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := nameTaken(ctx, tx, w.Name, 0); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, insertWatchSQL, append(args, ts(now), ts(now))...)
 		if isUnique(err) {
 			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
@@ -45,6 +48,9 @@ func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := nameTaken(ctx, tx, w.Name, w.ID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, updateWatchSQL, append(args, ts(now), w.ID)...)
 		if isUnique(err) {
 			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
@@ -58,6 +64,32 @@ func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
 		w.UpdatedAt = now
 		return nil
 	})
+}
+
+// nameTaken returns ErrConflict when another watch (not id) has this name in
+// any case: "Chairs" and "chairs" would be two watches users cannot tell
+// apart. Go's case folding covers every script, which SQLite's NOCASE and
+// lower() do not; a user has tens of watches, not millions.
+func nameTaken(ctx context.Context, tx *sql.Tx, name string, id int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM watches`)
+	if err != nil {
+		return fmt.Errorf("store: watch names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var other int64
+		var n string
+		if err := rows.Scan(&other, &n); err != nil {
+			return fmt.Errorf("store: watch names: %w", err)
+		}
+		if other != id && strings.EqualFold(n, name) {
+			if n == name {
+				return fmt.Errorf("watch %q %w", name, ErrConflict)
+			}
+			return fmt.Errorf("watch %q %w as %q (names ignore case)", name, ErrConflict, n)
+		}
+	}
+	return rows.Err()
 }
 
 // Watch returns the watch with this name.
@@ -250,6 +282,9 @@ func (s *Store) ImportWatches(ctx context.Context, ws []scout.Watch) (created, u
 			err = tx.QueryRowContext(ctx, `SELECT id FROM watches WHERE name = ?`, ws[i].Name).Scan(&id)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
+				if err = nameTaken(ctx, tx, ws[i].Name, 0); err != nil {
+					return err
+				}
 				_, err = tx.ExecContext(ctx, insertWatchSQL, append(args, ts(now), ts(now))...)
 				created++
 			case err == nil:
