@@ -35,12 +35,13 @@ var quickSizes = sizes{ingest: 2_000, big: 10_000, small: 1_000, feedBytes: 1_00
 // harness holds what every measurement shares: the binary, the work
 // directory, the table being filled.
 type harness struct {
-	o      options
-	sz     sizes
-	dir    string // work directory, removed at the end unless -keep
-	bin    string // the dealscout binary measured
-	self   string // this program, re-executed for the control programs
-	stderr io.Writer
+	o        options
+	sz       sizes
+	dir      string // work directory, removed at the end unless -keep
+	bin      string // the dealscout binary measured
+	self     string // this program, re-executed for the control programs
+	revision string // the commit built with -rev
+	stderr   io.Writer
 
 	mu   sync.Mutex
 	rows []row
@@ -93,7 +94,30 @@ func (h *harness) build(ctx context.Context) error {
 	}
 	h.bin = filepath.Join(h.dir, "dealscout")
 	started := time.Now()
-	h.logf("building the release binary (CGO_ENABLED=0 -trimpath -ldflags \"-s -w\")…")
+	if h.o.rev != "" {
+		// A clean copy of the revision, so edits in the working tree (ours
+		// or anyone's) are left out.
+		src := filepath.Join(h.dir, "src")
+		if err := os.Mkdir(src, 0o700); err != nil {
+			return err
+		}
+		tarball := filepath.Join(h.dir, "src.tar")
+		archive := exec.CommandContext(ctx, "git", "archive", "--format=tar", "-o", tarball, h.o.rev)
+		archive.Dir = root
+		if out, err := archive.CombinedOutput(); err != nil {
+			return fmt.Errorf("git archive %s: %w\n%s", h.o.rev, err, out)
+		}
+		untar := exec.CommandContext(ctx, "tar", "-xf", tarball, "-C", src)
+		if out, err := untar.CombinedOutput(); err != nil {
+			return fmt.Errorf("unpack %s: %w\n%s", h.o.rev, err, out)
+		}
+		rev := exec.CommandContext(ctx, "git", "rev-parse", "--short", h.o.rev)
+		rev.Dir = root
+		out, _ := rev.Output()
+		h.revision = strings.TrimSpace(string(out))
+		root = src
+	}
+	h.logf("building the release binary (CGO_ENABLED=0 -trimpath -ldflags \"-s -w\")%s…", map[bool]string{true: " of " + h.o.rev + " " + h.revision}[h.o.rev != ""])
 	c := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", h.bin, ".")
 	c.Dir = root
 	c.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -164,6 +188,15 @@ func (h *harness) printTable(w io.Writer, took time.Duration) {
 	if h.o.quick {
 		mode = "quick (reduced sizes: pass/fail is indicative only)"
 	}
+	switch {
+	case h.o.rev != "":
+		mode += ", binary built from " + h.o.rev + " (" + h.revision + ")"
+	case h.o.bin != "":
+		mode += ", binary " + h.o.bin
+	default:
+		mode += ", binary built from the working tree"
+	}
+	mode += fmt.Sprintf(", budget %s per process", h.o.budget)
 	fmt.Fprintf(w, "\ndealscout bench — %s, %d repetition(s), medians; %d CPUs, %s, %s; took %s\n\n",
 		mode, h.o.reps, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02 15:04 UTC"), took.Round(time.Second))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

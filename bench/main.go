@@ -42,11 +42,13 @@ func main() {
 
 // options are the harness's flags.
 type options struct {
-	quick bool
-	only  []string
-	reps  int
-	keep  bool
-	bin   string
+	quick  bool
+	only   []string
+	reps   int
+	keep   bool
+	bin    string
+	rev    string
+	budget time.Duration
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -61,6 +63,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.reps, "reps", 0, "repetitions of each timed measurement (default 3, or 1 with -quick)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (databases, data files) and print its path")
 	fs.StringVar(&o.bin, "bin", "", "measure this dealscout binary instead of building one (its size is still reported)")
+	fs.StringVar(&o.rev, "rev", "", "build this git revision (e.g. HEAD) from `git archive` instead of the working tree, leaving out uncommitted edits")
+	fs.DurationVar(&o.budget, "budget", 0, "stop any one dealscout process after this long and report the measure as stopped (default 60s, 30s with -quick)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,6 +80,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.reps < 0 || o.reps > 50 {
 		fmt.Fprintf(stderr, "bench: -reps must be 1–50 (got %d)\n", o.reps)
+		return 2
+	}
+	if o.budget == 0 {
+		o.budget = 60 * time.Second
+		if o.quick {
+			o.budget = 30 * time.Second
+		}
+	}
+	if o.budget < time.Second {
+		fmt.Fprintf(stderr, "bench: -budget must be at least 1s (got %s)\n", o.budget)
+		return 2
+	}
+	if o.bin != "" && o.rev != "" {
+		fmt.Fprintln(stderr, "bench: give -bin or -rev, not both")
 		return 2
 	}
 	if o.reps == 0 {

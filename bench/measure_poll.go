@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -166,115 +167,196 @@ func measureIngest(ctx context.Context, h *harness) error {
 	h.logf("   raw upsert: %s", fmtRate(raw, "rows"))
 
 	for _, src := range h.sources(f) {
-		var first, same, tenth, rss []float64
-		for rep := range h.o.reps {
-			var extra []string
-			if src.extra != nil {
-				extra = src.extra(f)
-			}
-			in, err := h.newInstance("ingest", extra...)
-			if err != nil {
-				return err
-			}
-			if err := src.setup(ctx, in, items); err != nil {
-				return fmt.Errorf("%s: %w", src.name, err)
-			}
-			r1, err := in.timedPoll(ctx, src.name+" first poll", n, n)
-			if err != nil {
-				return err
-			}
-			r2, err := in.timedPoll(ctx, src.name+" unchanged re-poll", n, 0)
-			if err != nil {
-				return err
-			}
-			if err := src.serve(in, changed); err != nil {
-				return err
-			}
-			r3, err := in.timedPoll(ctx, src.name+" 10% re-poll", n, 0)
-			if err != nil {
-				return err
-			}
-			if err := src.serve(in, items); err != nil { // the next repetition starts from the same data
-				return err
-			}
-			first, same, tenth = append(first, secs(r1.wall)), append(same, secs(r2.wall)), append(tenth, secs(r3.wall))
-			rss = append(rss, float64(r1.maxRSS))
-			h.logf("   %s rep %d: first %s, unchanged %s, 10%% %s, peak %s", src.name, rep+1,
-				fmtSecs(secs(r1.wall)), fmtSecs(secs(r2.wall)), fmtSecs(secs(r3.wall)), fmtMB(float64(r1.maxRSS)))
-			_ = os.RemoveAll(in.dir)
+		if err := h.ingestSource(ctx, f, src, items, changed, raw); err != nil {
+			return err
 		}
-		t1, t2, t3 := median(first), median(same), median(tenth)
-		rate := float64(n) / t1
-		h.add(row{measure: fmt.Sprintf("poll %s new, %s", fmtCount(n), src.name), measured: fmtRate(rate, "listings"),
-			ceiling: fmtRate(raw, "rows"), ratio: fmt.Sprintf("%.3f", rate/raw), target: "≥ 0.4", verdict: verdict(rate/raw >= 0.4)})
-		h.add(row{measure: fmt.Sprintf("unchanged re-poll, %s", src.name), measured: fmtSecs(t2), ceiling: "first " + fmtSecs(t1),
-			ratio: fmt.Sprintf("%.2f× faster", t1/t2), target: "≥ 3× faster", verdict: verdict(t1/t2 >= 3)})
-		h.add(row{measure: fmt.Sprintf("10%% price-change re-poll, %s", src.name), measured: fmtSecs(t3), ceiling: "first " + fmtSecs(t1),
-			ratio: fmt.Sprintf("%.2f of first", t3/t1), target: "unchanged ≤ it ≤ first", verdict: verdict(t3 <= t1 && t3 >= t2*0.9)})
-		h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new, %s", fmtCount(n), src.name), measured: fmtMB(median(rss)),
-			target: "≤ 150 MB", verdict: verdict(median(rss) <= 150e6)})
 	}
 	return nil
+}
+
+// ingestSource measures one source: a first poll of n new listings, an
+// unchanged re-poll and a 10 % price-change re-poll, on a fresh database
+// each repetition.
+func (h *harness) ingestSource(ctx context.Context, f *fakes, src source, items, changed []item, raw float64) error {
+	n := len(items)
+	var first, same, tenth, rss []float64
+	for rep := range h.o.reps {
+		var extra []string
+		if src.extra != nil {
+			extra = src.extra(f)
+		}
+		in, err := h.newInstance("ingest", extra...)
+		if err != nil {
+			return err
+		}
+		if err := src.setup(ctx, in, items); err != nil {
+			return fmt.Errorf("%s: %w", src.name, err)
+		}
+		r1, err := in.timedPoll(ctx, src.name+" first poll", n, n)
+		if be, ok := asBudget(err); ok {
+			// One poll past the budget says enough; repeating it would only
+			// spend the harness's ten minutes.
+			h.add(row{measure: fmt.Sprintf("poll %s new, %s", fmtCount(n), src.name),
+				measured: fmt.Sprintf("< %s (stopped at %s)", fmtRate(float64(n)/be.after.Seconds(), "listings"), be.after.Round(time.Second)),
+				ceiling:  fmtRate(raw, "rows"), ratio: fmt.Sprintf("< %.4f", float64(n)/be.after.Seconds()/raw), target: "≥ 0.4", verdict: "FAIL"})
+			h.notMeasured(fmt.Sprintf("unchanged and 10%% re-polls, %s", src.name), "the first poll did not finish within the budget")
+			h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new, %s", fmtCount(n), src.name), measured: "≥ " + fmtMB(float64(be.maxRSS)) + " when stopped",
+				target: "≤ 150 MB", verdict: verdict(be.maxRSS <= 150e6)})
+			_ = os.RemoveAll(in.dir)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r2, err := in.timedPoll(ctx, src.name+" unchanged re-poll", n, 0)
+		if err != nil {
+			return err
+		}
+		if err := src.serve(in, changed); err != nil {
+			return err
+		}
+		r3, err := in.timedPoll(ctx, src.name+" 10% re-poll", n, 0)
+		if err != nil {
+			return err
+		}
+		if err := src.serve(in, items); err != nil { // the next repetition starts from the same data
+			return err
+		}
+		first, same, tenth = append(first, secs(r1.wall)), append(same, secs(r2.wall)), append(tenth, secs(r3.wall))
+		rss = append(rss, float64(r1.maxRSS))
+		h.logf("   %s rep %d: first %s, unchanged %s, 10%% %s, peak %s", src.name, rep+1,
+			fmtSecs(secs(r1.wall)), fmtSecs(secs(r2.wall)), fmtSecs(secs(r3.wall)), fmtMB(float64(r1.maxRSS)))
+		_ = os.RemoveAll(in.dir)
+	}
+	t1, t2, t3 := median(first), median(same), median(tenth)
+	rate := float64(n) / t1
+	h.add(row{measure: fmt.Sprintf("poll %s new, %s", fmtCount(n), src.name), measured: fmtRate(rate, "listings"),
+		ceiling: fmtRate(raw, "rows"), ratio: fmt.Sprintf("%.3f", rate/raw), target: "≥ 0.4", verdict: verdict(rate/raw >= 0.4)})
+	h.add(row{measure: fmt.Sprintf("unchanged re-poll, %s", src.name), measured: fmtSecs(t2), ceiling: "first " + fmtSecs(t1),
+		ratio: fmt.Sprintf("%.2f× faster", t1/t2), target: "≥ 3× faster", verdict: verdict(t1/t2 >= 3)})
+	// "In between the two in cost"; 10 % slack under the unchanged re-poll
+	// absorbs noise when both are close.
+	h.add(row{measure: fmt.Sprintf("10%% price-change re-poll, %s", src.name), measured: fmtSecs(t3), ceiling: "first " + fmtSecs(t1),
+		ratio: fmt.Sprintf("%.2f of first", t3/t1), target: "unchanged ≤ it ≤ first", verdict: verdict(t3 <= t1 && t3 >= t2*0.9)})
+	h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new, %s", fmtCount(n), src.name), measured: fmtMB(median(rss)),
+		target: "≤ 150 MB", verdict: verdict(median(rss) <= 150e6)})
+	return nil
+}
+
+func asBudget(err error) (*budgetError, bool) {
+	var be *budgetError
+	ok := errors.As(err, &be)
+	return be, ok
+}
+
+// bigPoll is one first poll of the memory group, or where it stopped.
+type bigPoll struct {
+	wall    float64
+	rss     float64
+	stopped bool
+}
+
+// firstPolls polls n new file: listings on fresh databases, reps times (once
+// if it runs past the budget), and with changed set re-polls each with
+// every price changed.
+func (h *harness) firstPolls(ctx context.Context, items []item, changed []item) (first, again []bigPoll, err error) {
+	n := len(items)
+	for rep := range h.o.reps {
+		in, err := h.newInstance("memory")
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := fileSource(ctx, in, items); err != nil {
+			return nil, nil, err
+		}
+		r1, err := in.timedPoll(ctx, fmt.Sprintf("file: %s new", fmtCount(n)), n, n)
+		if be, ok := asBudget(err); ok {
+			_ = os.RemoveAll(in.dir)
+			return append(first, bigPoll{wall: be.after.Seconds(), rss: float64(be.maxRSS), stopped: true}), again, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		first = append(first, bigPoll{wall: secs(r1.wall), rss: float64(r1.maxRSS)})
+		msg := fmt.Sprintf("   %s new rep %d: %s, peak %s", fmtCount(n), rep+1, fmtSecs(secs(r1.wall)), fmtMB(float64(r1.maxRSS)))
+		if changed != nil {
+			if err := writeJSONL(filepath.Join(in.dir, "listings.jsonl"), changed); err != nil {
+				return nil, nil, err
+			}
+			r2, err := in.timedPoll(ctx, "file: every price changed", n, 0)
+			if be, ok := asBudget(err); ok {
+				again = append(again, bigPoll{wall: be.after.Seconds(), rss: float64(be.maxRSS), stopped: true})
+			} else if err != nil {
+				return nil, nil, err
+			} else {
+				again = append(again, bigPoll{wall: secs(r2.wall), rss: float64(r2.maxRSS)})
+				msg += fmt.Sprintf("; every price changed: %s, peak %s", fmtSecs(secs(r2.wall)), fmtMB(float64(r2.maxRSS)))
+			}
+		}
+		h.logf("%s", msg)
+		_ = os.RemoveAll(in.dir)
+	}
+	return first, again, nil
+}
+
+// summary is the median of finished polls, or the stopped one.
+func summary(ps []bigPoll) (wall, rss float64, stopped bool) {
+	var w, r []float64
+	for _, p := range ps {
+		if p.stopped {
+			return p.wall, p.rss, true
+		}
+		w, r = append(w, p.wall), append(r, p.rss)
+	}
+	return median(w), median(r), false
+}
+
+func rssCell(rss float64, stopped bool) string {
+	if stopped {
+		return "≥ " + fmtMB(rss) + " when stopped"
+	}
+	return fmtMB(rss)
 }
 
 func measureMemory(ctx context.Context, h *harness) error {
 	n, small := h.sz.big, h.sz.small
 	items := genItems(0, n)
-	all := repriced(items, 1)
-	var tNew, rNew, rChanged []float64
-	for rep := range h.o.reps {
-		in, err := h.newInstance("memory")
-		if err != nil {
-			return err
-		}
-		if err := fileSource(ctx, in, items); err != nil {
-			return err
-		}
-		r1, err := in.timedPoll(ctx, "file: big first poll", n, n)
-		if err != nil {
-			return err
-		}
-		if err := writeJSONL(filepath.Join(in.dir, "listings.jsonl"), all); err != nil {
-			return err
-		}
-		r2, err := in.timedPoll(ctx, "file: big all-prices re-poll", n, 0)
-		if err != nil {
-			return err
-		}
-		tNew, rNew, rChanged = append(tNew, secs(r1.wall)), append(rNew, float64(r1.maxRSS)), append(rChanged, float64(r2.maxRSS))
-		h.logf("   %s new rep %d: %s, peak %s; every price changed: %s, peak %s", fmtCount(n), rep+1,
-			fmtSecs(secs(r1.wall)), fmtMB(float64(r1.maxRSS)), fmtSecs(secs(r2.wall)), fmtMB(float64(r2.maxRSS)))
-		if h.big == nil {
-			h.big = in // kept for the store and api groups
-		} else {
-			_ = os.RemoveAll(in.dir)
-		}
+	first, again, err := h.firstPolls(ctx, items, repriced(items, 1))
+	if err != nil {
+		return err
 	}
-	var tSmall, rSmall []float64
-	for range h.o.reps {
-		in, err := h.newInstance("growth")
-		if err != nil {
-			return err
-		}
-		if err := fileSource(ctx, in, items[:small]); err != nil {
-			return err
-		}
-		r, err := in.timedPoll(ctx, "file: growth baseline", small, small)
-		if err != nil {
-			return err
-		}
-		tSmall, rSmall = append(tSmall, secs(r.wall)), append(rSmall, float64(r.maxRSS))
-		_ = os.RemoveAll(in.dir)
+	tBig, rBig, stopped := summary(first)
+	took := "took " + fmtSecs(tBig)
+	if stopped {
+		took = fmt.Sprintf("stopped at %s", fmtSecs(tBig))
 	}
-	h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new (file: JSONL)", fmtCount(n)), measured: fmtMB(median(rNew)),
-		ceiling: fmt.Sprintf("took %s", fmtSecs(median(tNew))), target: "≤ 150 MB", verdict: verdict(median(rNew) <= 150e6)})
-	h.add(row{measure: fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), measured: fmtMB(median(rChanged)),
-		target: "≤ 150 MB", verdict: verdict(median(rChanged) <= 150e6)})
-	tr, mr := median(tNew)/median(tSmall), median(rNew)/median(rSmall)
-	h.add(row{measure: fmt.Sprintf("growth %s → %s new: poll time", fmtCount(small), fmtCount(n)), measured: fmtSecs(median(tNew)),
-		ceiling: fmtSecs(median(tSmall)), ratio: fmt.Sprintf("%.1f×", tr), target: "≤ 11×", verdict: verdict(tr <= 11)})
-	h.add(row{measure: fmt.Sprintf("growth %s → %s new: peak RSS", fmtCount(small), fmtCount(n)), measured: fmtMB(median(rNew)),
-		ceiling: fmtMB(median(rSmall)), ratio: fmt.Sprintf("%.1f×", mr), target: "≤ 2×", verdict: verdict(mr <= 2)})
+	h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new (file: JSONL)", fmtCount(n)), measured: rssCell(rBig, stopped),
+		ceiling: took, target: "≤ 150 MB", verdict: verdict(!stopped && rBig <= 150e6)})
+	if len(again) == 0 {
+		h.notMeasured(fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), "the first poll did not finish within the budget")
+	} else {
+		_, rAgain, st := summary(again)
+		h.add(row{measure: fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), measured: rssCell(rAgain, st),
+			target: "≤ 150 MB", verdict: verdict(!st && rAgain <= 150e6)})
+	}
+	base, _, err := h.firstPolls(ctx, items[:small], nil)
+	if err != nil {
+		return err
+	}
+	tSmall, rSmall, stSmall := summary(base)
+	if stSmall {
+		h.notMeasured("growth 10×", fmt.Sprintf("even the %s-listing baseline did not finish within the budget", fmtCount(small)))
+		return nil
+	}
+	tr, mr := tBig/tSmall, rBig/rSmall
+	gt := ""
+	if stopped {
+		gt = "> "
+	}
+	h.add(row{measure: fmt.Sprintf("growth %s → %s new: poll time", fmtCount(small), fmtCount(n)), measured: gt + fmtSecs(tBig),
+		ceiling: fmtSecs(tSmall), ratio: fmt.Sprintf("%s%.1f×", gt, tr), target: "≤ 11×", verdict: verdict(!stopped && tr <= 11)})
+	h.add(row{measure: fmt.Sprintf("growth %s → %s new: peak RSS", fmtCount(small), fmtCount(n)), measured: rssCell(rBig, stopped),
+		ceiling: fmtMB(rSmall), ratio: fmt.Sprintf("%s%.1f×", map[bool]string{true: "≥ "}[stopped], mr), target: "≤ 2×", verdict: verdict(!stopped && mr <= 2)})
 	return nil
 }
 
@@ -327,8 +409,14 @@ func measureFeed10MB(ctx context.Context, h *harness) error {
 	return nil
 }
 
-// storedDB returns the instance holding sz.big polled listings, polling them
-// in when the memory group did not run.
+// storedWatches and the listings of each make the stored database: sz.big
+// listings in all. Spread over watches, as a real database of that size
+// is, so building it costs a few polls' time rather than one watch's
+// 100,000-listing comps.
+const storedWatches = 50
+
+// storedDB returns the instance holding sz.big polled listings and deals,
+// made on first use by one `poll` of storedWatches watches.
 func (h *harness) storedDB(ctx context.Context) (*instance, error) {
 	if h.big != nil {
 		return h.big, nil
@@ -337,13 +425,28 @@ func (h *harness) storedDB(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.logf("   preparing a database of %s listings…", fmtCount(h.sz.big))
-	if err := fileSource(ctx, in, genItems(0, h.sz.big)); err != nil {
+	per := h.sz.big / storedWatches
+	h.logf("   preparing a database of %s listings (%d watches × %s)…", fmtCount(per*storedWatches), storedWatches, fmtCount(per))
+	started := time.Now()
+	for k := range storedWatches {
+		p := filepath.Join(in.dir, fmt.Sprintf("w%02d.jsonl", k))
+		if err := writeJSONL(p, genItems(k*per, per)); err != nil {
+			return nil, err
+		}
+		if _, err := in.run(ctx, "watch", "add", fmt.Sprintf("bench%02d", k), "--query", "table", "--source", "file:"+p, "--every", "24h", "--digest", "off"); err != nil {
+			return nil, err
+		}
+	}
+	// The budget is per process; building the fixture is not a measure, so
+	// it gets ten of them.
+	saved := h.o.budget
+	h.o.budget *= 10
+	_, err = in.timedPoll(ctx, "stored database", per*storedWatches, per*storedWatches)
+	h.o.budget = saved
+	if err != nil {
 		return nil, err
 	}
-	if _, err := in.timedPoll(ctx, "stored database", h.sz.big, h.sz.big); err != nil {
-		return nil, err
-	}
+	h.logf("   prepared in %s", time.Since(started).Round(100*time.Millisecond))
 	h.big = in
 	return in, nil
 }

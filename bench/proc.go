@@ -14,9 +14,21 @@ import (
 	"time"
 )
 
-// procTimeout bounds every process the harness starts, so a hang is a
-// failed measure rather than a harness that never ends.
+// procTimeout bounds the harness's own control programs.
 const procTimeout = 5 * time.Minute
+
+// budgetError is a dealscout process stopped because it ran past the
+// per-process budget (-budget): the measure is reported as "stopped after",
+// never as a number it did not reach.
+type budgetError struct {
+	args   []string
+	after  time.Duration
+	maxRSS int64
+}
+
+func (e *budgetError) Error() string {
+	return fmt.Sprintf("dealscout %s: stopped after %s (the -budget)", strings.Join(e.args, " "), e.after.Round(time.Second))
+}
 
 // result is one finished process.
 type result struct {
@@ -59,11 +71,12 @@ func (h *harness) newInstance(name string, extra ...string) (*instance, error) {
 	return in, nil
 }
 
-// run runs dealscout to completion and fails unless it exits 0.
+// run runs dealscout to completion and fails unless it exits 0. A process
+// still running after the budget is killed and reported as *budgetError.
 func (in *instance) run(ctx context.Context, args ...string) (result, error) {
-	ctx, cancel := context.WithTimeout(ctx, procTimeout)
+	bctx, cancel := context.WithTimeout(ctx, in.h.o.budget)
 	defer cancel()
-	c := exec.CommandContext(ctx, in.h.bin, args...)
+	c := exec.CommandContext(bctx, in.h.bin, args...)
 	c.Dir = in.dir // no .env of the user's is read
 	c.Env = in.env
 	var out, errb bytes.Buffer
@@ -73,6 +86,9 @@ func (in *instance) run(ctx context.Context, args ...string) (result, error) {
 	res := result{wall: time.Since(started), stdout: out.String(), stderr: errb.String()}
 	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
 		res.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+	}
+	if err != nil && bctx.Err() != nil && ctx.Err() == nil {
+		return res, &budgetError{args: args, after: res.wall, maxRSS: res.maxRSS}
 	}
 	if err != nil {
 		return res, fmt.Errorf("dealscout %s: %w after %s; stderr: %s", strings.Join(args, " "), err,
