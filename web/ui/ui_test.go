@@ -122,7 +122,7 @@ func TestPagesRender(t *testing.T) {
 		{"/channels", []string{"phone", "ntfy", "Send test", "ntfy: 503"}},
 		{"/alerts", []string{"sent", "failed", "pending", "Retry", "Trek FX 3"}},
 		{"/alerts?status=dead", []string{"failed", "ntfy: 503 Service Unavailable"}},
-		{"/health", []string{"eBay calls today", "of 5000", "v1.2.3-test", "Schema version", "1 failures in a row", "500 Internal Server Error", "partial"}},
+		{"/health", []string{"eBay calls today", "of 5000", "v1.2.3-test", "Schema version", "1 failure", "500 Internal Server Error", "partial"}},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
