@@ -30,7 +30,13 @@ type loadResult struct {
 // load sends GETs to url from apiConns keep-alive connections until d has
 // passed or max requests were sent, after a short untimed warm-up. Loopback
 // only: the URL is always one of our listeners.
-func load(ctx context.Context, url string, header http.Header, d time.Duration, maxReq int) (loadResult, error) {
+//
+// With manyClients each request comes from one of 16,384 client addresses
+// in X-Forwarded-For (serve trusts loopback as its proxy in this run), as
+// behind a reverse proxy with many users: serve limits the API per client
+// IP (10 req/s, not configurable), so from one address the load would
+// measure the limiter. The limiter still runs for every request.
+func load(ctx context.Context, url string, header http.Header, d time.Duration, maxReq int, manyClients bool) (loadResult, error) {
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		return loadResult{}, fmt.Errorf("load generator refuses %s: loopback only", url)
 	}
@@ -38,12 +44,17 @@ func load(ctx context.Context, url string, header http.Header, d time.Duration, 
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	var clientSeq atomic.Uint64
 	get := func() (time.Duration, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return 0, err
 		}
 		req.Header = header.Clone()
+		if manyClients {
+			n := clientSeq.Add(1) % 16384
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.77.%d.%d", n>>8, n&0xff))
+		}
 		t := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
@@ -143,7 +154,7 @@ func measureAPI(ctx context.Context, h *harness) error {
 		if err != nil {
 			return err
 		}
-		r, err := load(ctx, base+"/deals", http.Header{}, h.sz.apiLoad, h.sz.apiMax)
+		r, err := load(ctx, base+"/deals", http.Header{}, h.sz.apiLoad, h.sz.apiMax, false)
 		stop(c)
 		if err != nil {
 			return err
@@ -165,6 +176,8 @@ func measureAPI(ctx context.Context, h *harness) error {
 }
 
 func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64, bP99 time.Duration) error {
+	// serve believes X-Forwarded-For from loopback only in this run (see load).
+	in.env = append(in.env, "DEALSCOUT_TRUSTED_PROXIES=127.0.0.1/32")
 	tok, err := in.run(ctx, "token", "create", "bench")
 	if err != nil {
 		return err
@@ -198,7 +211,7 @@ func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64,
 		}
 		idle = append(idle, float64(rss))
 		auth := http.Header{"Authorization": {"Bearer " + token}}
-		r, err := load(ctx, base+"/api/v1/deals?limit=50", auth, h.sz.apiLoad, h.sz.apiMax)
+		r, err := load(ctx, base+"/api/v1/deals?limit=50", auth, h.sz.apiLoad, h.sz.apiMax, true)
 		if err != nil {
 			stop(c)
 			return fmt.Errorf("GET /api/v1/deals: %w", err)
@@ -208,7 +221,7 @@ func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64,
 			pagePath = findDealsPage(ctx, base)
 		}
 		if pagePath != "" {
-			p, err := load(ctx, base+pagePath, http.Header{}, h.sz.apiLoad, h.sz.apiMax)
+			p, err := load(ctx, base+pagePath, http.Header{}, h.sz.apiLoad, h.sz.apiMax, true)
 			if err != nil {
 				stop(c)
 				return fmt.Errorf("GET %s: %w", pagePath, err)

@@ -339,6 +339,9 @@ func measureMemory(ctx context.Context, h *harness) error {
 		h.add(row{measure: fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), measured: rssCell(rAgain, st),
 			target: "≤ 150 MB", verdict: verdict(!st && rAgain <= 150e6)})
 	}
+	if err := h.unmatchedPolls(ctx, items); err != nil {
+		return err
+	}
 	base, _, err := h.firstPolls(ctx, items[:small], nil)
 	if err != nil {
 		return err
@@ -357,6 +360,42 @@ func measureMemory(ctx context.Context, h *harness) error {
 		ceiling: fmtSecs(tSmall), ratio: fmt.Sprintf("%s%.1f×", gt, tr), target: "≤ 11×", verdict: verdict(!stopped && tr <= 11)})
 	h.add(row{measure: fmt.Sprintf("growth %s → %s new: peak RSS", fmtCount(small), fmtCount(n)), measured: rssCell(rBig, stopped),
 		ceiling: fmtMB(rSmall), ratio: fmt.Sprintf("%s%.1f×", map[bool]string{true: "≥ "}[stopped], mr), target: "≤ 2×", verdict: verdict(!stopped && mr <= 2)})
+	return nil
+}
+
+// unmatchedPolls polls the same listings for a watch none of them matches:
+// they are stored (for comps and gone tracking) but not scored, so this is
+// the memory of the file: source and the store's write path without comps.
+func (h *harness) unmatchedPolls(ctx context.Context, items []item) error {
+	n := len(items)
+	var walls, rss []float64
+	for range h.o.reps {
+		in, err := h.newInstance("unmatched")
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(in.dir, "listings.jsonl")
+		if err := writeJSONL(p, items); err != nil {
+			return err
+		}
+		if _, err := in.run(ctx, "watch", "add", "bench", "--query", "harpsichord", "--source", "file:"+p, "--every", "24h", "--digest", "off"); err != nil {
+			return err
+		}
+		r, err := in.timedPoll(ctx, "file: none matching", n, -1)
+		if be, ok := asBudget(err); ok {
+			h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new none matching (file: source + store, no scoring)", fmtCount(n)),
+				measured: rssCell(float64(be.maxRSS), true), ceiling: fmt.Sprintf("stopped at %s", be.after.Round(time.Second)), target: "≤ 150 MB", verdict: "FAIL"})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		walls, rss = append(walls, secs(r.wall)), append(rss, float64(r.maxRSS))
+		h.logf("   %s none matching: %s, peak %s", fmtCount(n), fmtSecs(secs(r.wall)), fmtMB(float64(r.maxRSS)))
+		_ = os.RemoveAll(in.dir)
+	}
+	h.add(row{measure: fmt.Sprintf("peak RSS, poll %s new none matching (file: source + store, no scoring)", fmtCount(n)),
+		measured: fmtMB(median(rss)), ceiling: "took " + fmtSecs(median(walls)), target: "≤ 150 MB", verdict: verdict(median(rss) <= 150e6)})
 	return nil
 }
 
