@@ -75,10 +75,11 @@ func newDealsCmd(a *app) *cobra.Command {
 				}
 				return writeJSON(a.stdout(), out)
 			}
-			printDeals(a, deals)
+			printDealsFiltered(a, deals, dealFilters(cmd))
 			return nil
 		},
 	}
+	c.AddCommand(newDealsShowCmd(a), newDealsMarkCmd(a))
 	fl := c.Flags()
 	fl.StringVar(&f.Watch, "watch", "", "only this watch's deals")
 	fl.Float64Var(&f.MinScore, "min-score", 0, "only deals scoring at least this")
@@ -90,7 +91,17 @@ func newDealsCmd(a *app) *cobra.Command {
 }
 
 func printDeals(a *app, deals []scout.Deal) {
+	printDealsFiltered(a, deals, "")
+}
+
+// printDealsFiltered prints deals; filters names the flags that narrowed
+// them, so an empty list says whether the filters or the database are empty.
+func printDealsFiltered(a *app, deals []scout.Deal, filters string) {
 	if len(deals) == 0 {
+		if filters != "" {
+			fmt.Fprintf(a.stdout(), "no deals match %s; `dealscout deals` without them lists every deal\n", filters)
+			return
+		}
 		fmt.Fprintln(a.stdout(), "no deals yet; run `dealscout poll`")
 		return
 	}

@@ -282,7 +282,7 @@ func TestListingAddNeedsGuidedModeAndScores(t *testing.T) {
 func TestDemoShowsDeals(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	out := c.ok("demo")
+	out := c.ok("demo", "--no-serve")
 	if !strings.Contains(out, "demo-couches") || !strings.Contains(out, "SCORE") {
 		t.Fatalf("demo output lacks the watches or the deals table:\n%s", out)
 	}
@@ -295,7 +295,7 @@ func TestDemoShowsDeals(t *testing.T) {
 			t.Fatalf("deals are not best first at %d: %.1f after %.1f", i, deals[i].Score, deals[i-1].Score)
 		}
 	}
-	c.ok("demo") // a second run reuses the watches
+	c.ok("demo", "--no-serve") // a second run reuses the watches
 }
 
 func openStore(t *testing.T, c *cli) *store.Store {

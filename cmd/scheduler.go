@@ -33,7 +33,13 @@ type scheduler struct {
 	// heldLogged is set once a skipped round was logged, so a long cron
 	// poll is reported once, not every tick.
 	heldLogged bool
+	// lastPrune is when the daily prune last ran; zero = not yet, so it
+	// runs in the first round.
+	lastPrune time.Time
 }
+
+// pruneEvery is how often serve prunes what DEALSCOUT_RETENTION lets go.
+const pruneEvery = 24 * time.Hour
 
 func newScheduler(a *app, st *store.Store, m *web.Metrics) *scheduler {
 	return &scheduler{a: a, st: st, metrics: m, log: a.log.With("component", "scheduler"), tick: schedulerTick,
@@ -90,6 +96,7 @@ func (s *scheduler) round(ctx context.Context, asked *string) {
 		}
 		o.names = due
 	}
+	defer s.prune(ctx)
 	if !o.all && len(o.names) == 0 {
 		s.flush(ctx)
 		return
@@ -103,6 +110,33 @@ func (s *scheduler) round(ctx context.Context, asked *string) {
 	}
 	s.heldLogged = false
 	s.record(ctx, rep)
+}
+
+// prune removes, once a day, what the retention window lets go, under the
+// poll lock so it never runs beside a poll; a held lock retries next round.
+func (s *scheduler) prune(ctx context.Context) {
+	now := s.a.now()
+	if ctx.Err() != nil || (!s.lastPrune.IsZero() && now.Sub(s.lastPrune) < pruneEvery) {
+		return
+	}
+	lock, err := store.TryLock(s.a.cfg.DBPath)
+	if err != nil {
+		if !s.skipped(err) {
+			s.log.Error("taking the poll lock failed", "error", err)
+		}
+		return
+	}
+	defer func() { _ = lock.Release() }()
+	s.lastPrune = now
+	rep, err := s.st.Prune(ctx, s.a.cfg.Retention, false)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("daily prune failed; it is tried again tomorrow", "error", err)
+		}
+		return
+	}
+	s.log.Info("pruned", "listings", rep.Listings, "deals", rep.Deals, "price_history", rep.PriceHistory,
+		"poll_runs", rep.PollRuns, "alerts", rep.Alerts, "kept_saved", rep.KeptSaved)
 }
 
 // flush delivers due alerts and digests when no watch is due.

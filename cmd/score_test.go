@@ -98,7 +98,7 @@ func TestScoreFallbackFollowsTheOriginalFormula(t *testing.T) {
 func TestScoreRescoresAfterWeightsChange(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	c.ok("demo")
+	c.ok("demo", "--no-serve")
 	// demo's poll priced each listing against the comps it had, including
 	// its own batch, so re-scoring at the same clock changes nothing.
 	if out := c.ok("score"); !strings.Contains(out, " 0 changed") {

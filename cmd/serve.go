@@ -234,3 +234,20 @@ func (a *app) sendTest(ctx context.Context, name string) error {
 	}
 	return nil
 }
+
+// dealPageBase is the web UI's public URL for links in alerts:
+// DEALSCOUT_BASE_URL, or http://DEALSCOUT_ADDR when that names one host
+// (not every interface, which has no address to link to).
+func (a *app) dealPageBase() string {
+	if a.cfg.BaseURL != "" {
+		return a.cfg.BaseURL
+	}
+	host, port, err := net.SplitHostPort(a.cfg.Addr)
+	if err != nil || port == "0" {
+		return ""
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		return ""
+	}
+	return "http://" + a.cfg.Addr
+}

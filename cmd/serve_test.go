@@ -48,11 +48,18 @@ var servingURL = regexp.MustCompile(`serving on (http://\S+)`)
 // to print its URL.
 func startServe(t *testing.T, c *cli, args ...string) *served {
 	t.Helper()
+	return startCmd(t, c, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startCmd runs a serving command line until the test stops it, waiting
+// for it to print its URL.
+func startCmd(t *testing.T, c *cli, args ...string) *served {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &served{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), Env{Environ: c.env, WorkDir: c.dir,
+		done <- Run(ctx, args, Env{Environ: c.env, WorkDir: c.dir,
 			Stdin: strings.NewReader(""), Stdout: s.stdout, Stderr: s.stderr, Now: time.Now})
 	}()
 	var once sync.Once
@@ -69,7 +76,7 @@ func startServe(t *testing.T, c *cli, args ...string) *served {
 		return code
 	}
 	t.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := servingURL.FindStringSubmatch(s.stdout.String()); m != nil {
 			s.url = m[1]
@@ -81,7 +88,7 @@ func startServe(t *testing.T, c *cli, args ...string) *served {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	t.Fatalf("serve printed no URL in 10 s\nstdout: %s\nstderr: %s", s.stdout, s.stderr)
+	t.Fatalf("serve printed no URL in 60 s\nstdout: %s\nstderr: %s", s.stdout, s.stderr)
 	return nil
 }
 
@@ -242,6 +249,13 @@ func TestServeSchedulerPollsDueWatchesAndSkipsWhileCronHoldsTheLock(t *testing.T
 	}
 	if len(runs.Items) != 1 || runs.Items[0].Status != scout.StatusOK || !strings.Contains(string(runs.Items[0].Report), `"watch":"couches"`) {
 		t.Fatalf("runs after POST /api/v1/poll = %+v, want one ok run of couches\nstderr: %s", runs, s.stderr)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.stderr.String(), "pruned") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(s.stderr.String(), "pruned") {
+		t.Errorf("the scheduler did not run its daily prune once the lock was free\nstderr: %s", s.stderr)
 	}
 	if _, body := get(t, s.url+"/api/v1/deals?limit=1"); !strings.Contains(body, `"watch":"couches"`) {
 		t.Errorf("no deals after the poll: %s", body)

@@ -81,7 +81,7 @@ func (a *app) dispatcher(st *store.Store) *notify.Dispatcher {
 	return &notify.Dispatcher{Outbox: st, Now: a.env.Now, Log: a.log, Loc: a.cfg.Location,
 		Build:       func(u string) (notify.Notifier, error) { return channels.New(u, deps) },
 		MaxAttempts: a.cfg.NotifyMaxAttempts, PerMinute: a.cfg.NotifyRatePerMinute, DigestMax: a.cfg.DigestMax,
-		Seller: a.cfg.SellerMessage}
+		Seller: a.cfg.SellerMessage, DealPages: a.dealPageBase()}
 }
 
 // renderAlert turns a poll's alert decision into the stored notify.Message.

@@ -41,6 +41,7 @@ type Dispatcher struct {
 	PerMinute   int           // per channel; default 30
 	DigestMax   int           // deals listed in one digest; default 10
 	Seller      string        // default ready message to the seller
+	DealPages   string        // the web UI's base URL; when set, each deal links to its page there
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -113,6 +114,7 @@ func (d *Dispatcher) deliver(ctx context.Context, a store.Alert, notifiers map[s
 	if m.Kind == KindDeal && len(m.Deals) == 1 && m.Deals[0].ListingID == 0 {
 		m.Deals[0].ListingID = a.ListingID
 	}
+	linkDealPages(&m, d.DealPages)
 	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout())
 	receipt, err := n.Send(sctx, m)
 	cancel()

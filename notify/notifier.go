@@ -67,6 +67,7 @@ type Deal struct {
 	URL           string
 	Reason        string // why it alerted: free, score, price_drop, digest
 	SellerMessage string // a ready message to send the seller
+	PageURL       string // the deal's page in dealscout's web UI; "" unless DEALSCOUT_BASE_URL is set or derivable
 }
 
 // SendError is a failed delivery with what the dispatcher needs to decide.

@@ -11,11 +11,16 @@ type ComponentPoints struct {
 	Reason string  `json:"reason"`
 }
 
-// ScorePoints turns a stored score into points, in display order. The total
-// is a weighted mean × 100 (ScoreDeal), so a component adds value × weight ÷
-// Σweights × 100, and risk divides what the others add. In the original
-// formula (Fallback) the keyword weight is a bonus outside the denominator.
+// ScorePoints turns a stored score into points, in display order. A
+// price-led score is the sum of its components' Points, less any cap, which
+// is shown as a row of its own. Otherwise the total is a weighted mean × 100
+// (ScoreDeal), so a component adds value × weight ÷ Σweights × 100, and risk
+// divides what the others add; in the original formula (Fallback) the
+// keyword weight is a bonus outside the denominator.
 func ScorePoints(s Score) []ComponentPoints {
+	if s.PriceLed {
+		return priceLedPoints(s)
+	}
 	var den float64
 	for name, c := range s.Components {
 		switch {
@@ -49,6 +54,31 @@ func ScorePoints(s Score) []ComponentPoints {
 			p.Points = sum/(1+c.Weight) - sum
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// CompCap names the row that shows a price-led score capped below the sum of
+// its points ("verify" listings stay under the alert threshold).
+const CompCap = "cap"
+
+func priceLedPoints(s Score) []ComponentPoints {
+	var out []ComponentPoints
+	var sum float64
+	for _, name := range ComponentNames {
+		c, ok := s.Components[name]
+		if !ok {
+			continue
+		}
+		out = append(out, ComponentPoints{Name: name, Value: c.Value, Weight: c.Weight, Points: c.Points, Reason: c.Reason})
+		sum += c.Points
+	}
+	if d := s.Total - sum; d < -0.05 || d > 0.05 {
+		reason := "the score is capped"
+		if d < 0 && s.Total <= verifyCap+0.05 {
+			reason = "capped: verify this listing before buying"
+		}
+		out = append(out, ComponentPoints{Name: CompCap, Points: d, Reason: reason})
 	}
 	return out
 }

@@ -66,6 +66,7 @@ var schemes = map[string]parser{
 	"pushover":      parsePushover,
 	"gotify+http":   parseGotify,
 	"gotify+https":  parseGotify,
+	"log":           parseLog,
 }
 
 // Parse validates a channel URL and says what is wrong with it. Errors never

@@ -96,7 +96,15 @@ func DealLines(d notify.Deal) []string {
 	if d.ImageURL != "" {
 		lines = append(lines, "Photo: "+d.ImageURL)
 	}
-	return append(lines, nonEmpty(d.URL, SellerLine(d))...)
+	return append(lines, nonEmpty(d.URL, pageLine(d), SellerLine(d))...)
+}
+
+// pageLine links the deal's page in the web UI; "" when there is none.
+func pageLine(d notify.Deal) string {
+	if d.PageURL == "" {
+		return ""
+	}
+	return "Deal page: " + d.PageURL
 }
 
 // Brief is a deal on one line for lists: "$120 · IKEA sofa · score 92".

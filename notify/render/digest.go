@@ -81,6 +81,9 @@ func DigestLines(m notify.Message) []string {
 			if d.URL != "" {
 				lines = append(lines, "  "+d.URL)
 			}
+			if d.PageURL != "" {
+				lines = append(lines, "  "+pageLine(d))
+			}
 		}
 	}
 	if s := More(m.More); s != "" {
