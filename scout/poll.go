@@ -193,7 +193,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 	}
 	anyOK := false
 	for _, f := range results {
-		sr := SourceReport{Source: f.spec.String(), Status: SourceOK, FailureStreak: f.status.FailureStreak}
+		sr := SourceReport{Source: f.spec.ID(), Status: SourceOK, FailureStreak: f.status.FailureStreak}
 		switch {
 		case f.skip != "":
 			sr.Status, sr.Error = SourceSkipped, f.skip
@@ -206,7 +206,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			if wr.removed {
 				return wr
 			}
-			log.Warn("source failed", "source", f.spec.String(), "error", f.err)
+			log.Warn("source failed", "source", f.spec.ID(), "error", f.err)
 		default:
 			anyOK = true
 			sr.FailureStreak = 0
@@ -214,7 +214,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 				sr.Status = SourceNotModified
 			}
 			for _, warn := range f.res.Warnings {
-				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec, warn))
+				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec.ID(), warn))
 			}
 			if err := p.ingest(ctx, w, f, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
 				wr.removed = true
@@ -223,7 +223,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 				sr.Status, sr.Error = SourceFailed, err.Error()
 				wr.failed++
 				wr.Errors = append(wr.Errors, err.Error())
-				log.Error("storing listings failed", "source", f.spec.String(), "error", err)
+				log.Error("storing listings failed", "source", f.spec.ID(), "error", err)
 			}
 		}
 		wr.Counts.add(sr.Counts)
@@ -260,15 +260,15 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 			out[i].err = err
 			continue
 		}
-		st := states[spec.String()]
+		st := states[spec.ID()]
 		out[i].status = st
 		if !st.NextCheckAt.IsZero() && now.Before(st.NextCheckAt) {
-			out[i].skip = fmt.Sprintf("%s: skipped until %s (%s)", spec, st.NextCheckAt.Format(time.RFC3339), "quota or back-off")
+			out[i].skip = fmt.Sprintf("%s: skipped until %s (%s)", spec.ID(), st.NextCheckAt.Format(time.RFC3339), "quota or back-off")
 			continue
 		}
 		src, ok := p.Sources[spec.Kind]
 		if !ok {
-			out[i].err = fmt.Errorf("%s: this source is not available (check DEALSCOUT_LEGAL_MODE and its credentials)", spec)
+			out[i].err = fmt.Errorf("%s: this source is not available (check DEALSCOUT_LEGAL_MODE and its credentials)", spec.ID())
 			continue
 		}
 		wg.Add(1)
@@ -284,8 +284,8 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 			defer cancel()
 			q := buildQuery(w, spec, st.State)
 			res, err := safeFetch(fctx, src, q)
-			if err != nil && !strings.HasPrefix(err.Error(), spec.String()+": ") {
-				err = fmt.Errorf("%s: %w", spec, err) // name the source, once
+			if err != nil && !strings.HasPrefix(err.Error(), spec.ID()+": ") {
+				err = fmt.Errorf("%s: %w", spec.ID(), err) // name the source, once
 			}
 			out[i].res, out[i].err = res, err
 		}(i, src, spec, st)
@@ -321,7 +321,7 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 	if errors.As(f.err, &qe) {
 		retryAt = qe.RetryAt
 	}
-	streak, alerted, err := p.Store.RecordSourceFailure(ctx, SourceFailure{WatchID: w.ID, Spec: f.spec.String(), Error: f.err.Error(), At: now, RetryAt: retryAt})
+	streak, alerted, err := p.Store.RecordSourceFailure(ctx, SourceFailure{WatchID: w.ID, Spec: f.spec.ID(), Error: f.err.Error(), At: now, RetryAt: retryAt})
 	if errors.Is(err, ErrWatchGone) {
 		wr.removed = true
 		return
@@ -334,9 +334,9 @@ func (p *Poller) recordFailure(ctx context.Context, w *Watch, f fetched, now tim
 	if p.FailAlertAt <= 0 || streak < p.FailAlertAt || alerted {
 		return
 	}
-	text := fmt.Sprintf("Source %s of watch %q has failed %d polls in a row. Last error: %s", f.spec, w.Name, streak, f.err)
-	alerts := p.systemAlerts(w, "source_failing", f.spec.String(), text, now)
-	if err := p.Store.EnqueueAlerts(ctx, w.ID, f.spec.String(), alerts, true); errors.Is(err, ErrWatchGone) {
+	text := fmt.Sprintf("Source %s of watch %q has failed %d polls in a row. Last error: %s", f.spec.ID(), w.Name, streak, f.err)
+	alerts := p.systemAlerts(w, "source_failing", f.spec.ID(), text, now)
+	if err := p.Store.EnqueueAlerts(ctx, w.ID, f.spec.ID(), alerts, true); errors.Is(err, ErrWatchGone) {
 		wr.removed = true
 		return
 	} else if err != nil {
@@ -368,7 +368,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 		return nil
 	}
 	wr.Fetched += len(f.res.Listings)
-	batch := FetchBatch{Watch: w, Spec: f.spec.String(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
+	batch := FetchBatch{Watch: w, Spec: f.spec.ID(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
 	var all, matched []Listing
 	var dists []*float64
 	seen := map[string]bool{}
@@ -442,8 +442,8 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 		batch.Items = append(batch.Items, item)
 	}
 	if f.status.FailingAlerted {
-		batch.Recovered = p.systemAlerts(w, "source_recovered", f.spec.String(),
-			fmt.Sprintf("Source %s of watch %q works again.", f.spec, w.Name), now)
+		batch.Recovered = p.systemAlerts(w, "source_recovered", f.spec.ID(),
+			fmt.Sprintf("Source %s of watch %q works again.", f.spec.ID(), w.Name), now)
 	}
 	if p.DryRun {
 		for _, it := range batch.Items {
@@ -587,8 +587,7 @@ func withBatch(stored []Comp, batch []Listing, now time.Time) []Comp {
 		if !l.PriceKnown {
 			continue
 		}
-		out = append(out, Comp{Key: l.Key(), PriceCents: l.PriceCents, Currency: l.Currency, Condition: l.Condition,
-			Title: l.Title, SeenAt: now, PostedAt: l.PostedAt})
+		out = append(out, CompOf(l, now))
 	}
 	for _, c := range stored {
 		if !in[c.Key] {

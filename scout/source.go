@@ -2,6 +2,8 @@ package scout
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -114,6 +116,58 @@ func (s SourceSpec) String() string {
 	return s.Kind + ":" + s.Arg
 }
 
+// ID is the spec as dealscout shows and stores it (logs, errors, poll
+// reports, listings.source, source_state): a feed URL's userinfo and query
+// values are masked (MaskURL), and when that hid anything a short hash of
+// the whole spec follows in brackets, so two feeds that differ only in a
+// hidden part (?q=couch, ?q=chair) stay apart. The hash is 32 bits of
+// SHA-256: enough to tell a watch's feeds apart, too little to confirm a
+// guessed password. Specs with nothing to hide are their String().
+func (s SourceSpec) ID() string {
+	raw := s.String()
+	if s.Kind != KindFeed {
+		return raw
+	}
+	shown := s.Kind + ":" + MaskURL(s.Arg)
+	if shown == raw {
+		return raw
+	}
+	sum := sha256.Sum256([]byte(raw))
+	return shown + " [" + hex.EncodeToString(sum[:4]) + "]"
+}
+
+// MaskURL hides a URL's userinfo and every query value ("***"), keeping the
+// host, path, query keys and fragment readable. Text that is not a URL is
+// shown only up to its first '@', '?' or ':' after the scheme.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		scheme, rest, ok := strings.Cut(raw, "://")
+		if !ok {
+			return "***"
+		}
+		if i := strings.IndexAny(rest, "@?:"); i >= 0 {
+			rest = rest[:i] + "***"
+		}
+		return scheme + "://" + rest
+	}
+	if u.User != nil {
+		u.User = url.User("***")
+	}
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		for i, p := range parts {
+			if k, v, ok := strings.Cut(p, "="); ok && v != "" {
+				parts[i] = k + "=***"
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	// url.URL.String escapes '*' in userinfo; write it by hand instead.
+	out := u.String()
+	return strings.Replace(out, "%2A%2A%2A@", "***@", 1)
+}
+
 // ParseSourceSpec checks a source string's shape. It does not touch the
 // network or the file system.
 func ParseSourceSpec(raw string) (SourceSpec, error) {
@@ -131,14 +185,15 @@ func ParseSourceSpec(raw string) (SourceSpec, error) {
 			}
 		}
 	case KindFeed:
+		shown := kind + ":" + MaskURL(spec.Arg) // a feed URL may carry credentials
 		if !strings.HasPrefix(spec.Arg, "http://") && !strings.HasPrefix(spec.Arg, "https://") {
-			return SourceSpec{}, fmt.Errorf("source %q: feed needs an http(s) URL, e.g. feed:https://example.com/deals.rss", raw)
+			return SourceSpec{}, fmt.Errorf("source %q: feed needs an http(s) URL, e.g. feed:https://example.com/deals.rss", shown)
 		}
 		if len(spec.Arg) > 2048 {
-			return SourceSpec{}, fmt.Errorf("source %q: feed URL is longer than 2048 characters", raw[:40]+"…")
+			return SourceSpec{}, fmt.Errorf("source %q: feed URL is longer than 2048 characters", truncateRunes(shown, 40)+"…")
 		}
 		if u, err := url.Parse(spec.Arg); err != nil || u.Host == "" || u.Hostname() == "" {
-			return SourceSpec{}, fmt.Errorf("source %q: feed URL needs a host, e.g. feed:https://example.com/deals.rss", raw)
+			return SourceSpec{}, fmt.Errorf("source %q: feed URL needs a host, e.g. feed:https://example.com/deals.rss", shown)
 		}
 	case KindCraigslist:
 		if spec.Arg == "" || strings.Trim(strings.ToLower(spec.Arg), "abcdefghijklmnopqrstuvwxyz0123456789") != "" || len(spec.Arg) > 40 {
@@ -178,6 +233,14 @@ func (s SourceSpec) AllowedIn(mode LegalMode) error {
 		return nil
 	}
 	return fmt.Errorf("%w: source %q needs DEALSCOUT_LEGAL_MODE=%s (it is %s)", ErrLegalMode, s.String(), need, mode)
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
 }
 
 func legalRank(m LegalMode) int {

@@ -24,7 +24,7 @@ type MigrationStatus struct {
 var ErrSchemaNewer = errors.New("database schema is newer than this binary")
 
 func (s *Store) provider() (*goose.Provider, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, migrations.FS)
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, migrations.FS, goose.WithGoMigrations(migration00007()))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}

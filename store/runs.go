@@ -10,10 +10,19 @@ import (
 	"github.com/dealscout/dealscout/scout"
 )
 
-// StartRun records a poll run as running and returns its id.
+// RunAborted is the status of a run that never finished: its process was
+// killed. The next poll marks it so, instead of leaving it "running".
+const RunAborted = "aborted"
+
+// StartRun records a poll run as running and returns its id. Callers hold
+// the poll lock, so any run still "running" belongs to a process that died
+// holding it (the kernel released the lock): it is marked aborted.
 func (s *Store) StartRun(ctx context.Context, at time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE poll_runs SET status = 'aborted', finished_at = ? WHERE status = 'running'`, ts(at)); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO poll_runs (started_at) VALUES (?) RETURNING id`, ts(at)).Scan(&id)
 	})
 	if err != nil {

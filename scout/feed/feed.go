@@ -72,7 +72,7 @@ func (s *Source) Fetch(ctx context.Context, q scout.Query) (scout.FetchResult, e
 		return newRequest(ctx, feedURL, q.State)
 	}, s.retry)
 	if err != nil {
-		return scout.FetchResult{}, fmt.Errorf("feed: fetch %s: %w", shown, err)
+		return scout.FetchResult{}, fmt.Errorf("feed: fetch %s: %w", shown, maskURLError(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 
@@ -143,11 +143,26 @@ func (s *Source) readBody(resp *http.Response) ([]byte, error) {
 	return body, nil
 }
 
-// redact hides credentials in a feed URL before it reaches logs and errors.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+// maskURLError hides the URL net/http quotes in its errors, which shows the
+// query (API keys) in full and the username. The wrapping errors' texts were
+// fixed when they were made, so the text is rewritten and the chain kept
+// for errors.Is and errors.As.
+func maskURLError(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
 	}
-	return u.Redacted()
+	return &maskedError{msg: strings.ReplaceAll(err.Error(), ue.URL, redact(ue.URL)), err: err}
 }
+
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+func (e *maskedError) Unwrap() error { return e.err }
+
+// redact hides credentials — userinfo and query values, where API keys
+// travel — in a feed URL before it reaches logs and errors.
+func redact(raw string) string { return scout.MaskURL(raw) }

@@ -192,3 +192,19 @@ func TestParseAcceptsDeepButReasonableFeeds(t *testing.T) {
 		t.Fatalf("Parse of 2001 items, one 60 levels deep: %d listings, %v; want 2001 and no error", len(res.Listings), err)
 	}
 }
+
+// Item 23: a network error quotes the URL (net/http hides only the
+// password); Fetch's error shows neither the password nor query values.
+func TestFetchErrorMasksCredentials(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_ = conn.Close()
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://user:PASSWORD@", 1) + "/rss?apikey=SECRETKEY"
+	_, err := newTestSource(srv.Client(), 0, nil).Fetch(context.Background(), query(u, scout.SourceState{}))
+	if err == nil || strings.Contains(err.Error(), "PASSWORD") || strings.Contains(err.Error(), "SECRETKEY") || strings.Contains(err.Error(), "user") {
+		t.Fatalf("Fetch error = %v, want one without the credentials", err)
+	}
+}

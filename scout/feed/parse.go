@@ -26,7 +26,8 @@ const (
 )
 
 // Parse reads one feed document (RSS 1.0, RSS 2.0 or Atom; gofeed also reads
-// JSON Feed) and maps every item to a listing of source "feed:"+feedURL. The
+// JSON Feed) and maps every item to a listing of source "feed:"+feedURL (its
+// SourceSpec.ID when the URL carries credentials or a query). The
 // result is Complete: a feed is its publisher's whole current window. Items
 // that cannot become a listing are skipped with a warning; a document that is
 // not a feed is an error and yields no listings.
@@ -109,7 +110,7 @@ func toListing(it *gofeed.Item, feedURL string, base *url.URL) (scout.Listing, b
 		return scout.Listing{}, false
 	}
 	l := scout.Listing{
-		Source:        scout.KindFeed + ":" + feedURL,
+		Source:        scout.SourceSpec{Kind: scout.KindFeed, Arg: feedURL}.ID(), // never the credentials
 		SourceID:      sourceID(it),
 		Title:         title,
 		Description:   desc,
