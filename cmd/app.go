@@ -50,9 +50,11 @@ func (a *app) now() time.Time { return a.env.Now().UTC() }
 // configuration is a usage error (exit 2) naming the key.
 func (a *app) load(cmd *cobra.Command) error {
 	flags := map[string]string{}
+	flagOf := map[string]string{} // DEALSCOUT_X → --x, for the flags given
 	set := func(name, key, val string) {
 		if cmd.Flags().Changed(name) {
 			flags[key] = val
+			flagOf[key] = "--" + name
 		}
 	}
 	set("db", "DEALSCOUT_DB", a.flags.db)
@@ -69,6 +71,7 @@ func (a *app) load(cmd *cobra.Command) error {
 	}
 	cfg, warnings, err := config.Load(config.Sources{Environ: a.env.Environ, WorkDir: wd, ConfigFile: cfgFile, Flags: flags})
 	if err != nil {
+		nameFlags(err, flagOf)
 		var ce *config.Error
 		if errors.As(err, &ce) {
 			return &exitError{ExitUsage, err}
@@ -81,6 +84,21 @@ func (a *app) load(cmd *cobra.Command) error {
 		a.log.Warn(w.String())
 	}
 	return nil
+}
+
+// nameFlags makes configuration errors about a value given as a flag name
+// the flag the user typed (--log-level), not the variable they did not set.
+func nameFlags(err error, flagOf map[string]string) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			nameFlags(e, flagOf)
+		}
+		return
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) && ce.File == "" && flagOf[ce.Key] != "" {
+		ce.Key = flagOf[ce.Key]
+	}
 }
 
 func flagString(cmd *cobra.Command, name string) string {

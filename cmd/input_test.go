@@ -152,3 +152,65 @@ func TestWatchImportStrict(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// Item 12: a watch on eBay without eBay credentials is stored, with a warning
+// naming the settings to set.
+func TestEbayWatchWithoutCredentialsWarns(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"watch", "add", "phones", "--query", "iphone", "--source", "ebay"},
+		{"watch", "edit", "phones", "--source", "ebay:9355"},
+	} {
+		code, _, errs := c.run(args...)
+		if code != 0 || !strings.Contains(errs, "DEALSCOUT_EBAY_CLIENT_ID") || !strings.Contains(errs, "DEALSCOUT_EBAY_CLIENT_SECRET") {
+			t.Errorf("%v: exit %d stderr %q, want 0 and a warning naming both eBay settings", args, code, errs)
+		}
+	}
+	withCreds := newCLI(t, "DEALSCOUT_EBAY_CLIENT_ID=id-1", "DEALSCOUT_EBAY_CLIENT_SECRET=s3cret")
+	if _, _, errs := withCreds.run("watch", "add", "phones", "--query", "iphone", "--source", "ebay"); strings.Contains(errs, "EBAY") {
+		t.Errorf("warned although credentials are set: %q", errs)
+	}
+	if _, _, errs := c.run("watch", "add", "sofas", "--query", "sofa"); strings.Contains(errs, "EBAY") {
+		t.Errorf("warned about eBay for a demo watch: %q", errs)
+	}
+}
+
+// Item 16: counts agree with their nouns, no-op edits say so, export says
+// what it wrote, and a bad --log-level names the flag.
+func TestMessagesSayWhatHappened(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.ok("watch", "add", "chairs", "--query", "chair")
+	if out := c.ok("watch", "edit", "chairs"); !strings.Contains(out, "nothing changed") {
+		t.Errorf("edit with no flags printed %q, want nothing changed", out)
+	}
+	if out := c.ok("watch", "edit", "chairs", "--query", "chair"); !strings.Contains(out, "nothing changed") {
+		t.Errorf("edit to the same value printed %q, want nothing changed", out)
+	}
+	if out := c.ok("watch", "edit", "chairs", "--query", "oak chair"); !strings.Contains(out, "updated") {
+		t.Errorf("a real edit printed %q", out)
+	}
+	out := c.ok("watch", "export", "w.json")
+	if !strings.Contains(out, "exported 1 watch to w.json") {
+		t.Errorf("export printed %q, want exported 1 watch to w.json", out)
+	}
+	if out := c.ok("watch", "import", "w.json"); !strings.Contains(out, "imported 1 watch ") {
+		t.Errorf("import printed %q, want 1 watch (singular)", out)
+	}
+	code, _, errs := c.run("--log-level", "loud", "watch", "list")
+	if code != ExitUsage || !strings.Contains(errs, "--log-level") || strings.Contains(errs, "DEALSCOUT_LOG_LEVEL") {
+		t.Errorf("--log-level loud: exit %d stderr %q, want 2 naming --log-level, not the variable", code, errs)
+	}
+	envOnly := newCLI(t)
+	envOnly.env = withEnv(envOnly.env, "DEALSCOUT_LOG_LEVEL=loud")
+	code, _, errs = envOnly.run("watch", "list")
+	if code != ExitUsage || !strings.Contains(errs, "DEALSCOUT_LOG_LEVEL") {
+		t.Errorf("DEALSCOUT_LOG_LEVEL=loud: exit %d stderr %q, want 2 naming the variable", code, errs)
+	}
+	for n, want := range map[int]string{0: "0 watches", 1: "1 watch", 2: "2 watches"} {
+		if got := plural(n, "watch"); got != want {
+			t.Errorf("plural(%d, watch) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -142,6 +143,21 @@ func (f *watchFlags) apply(fs *pflag.FlagSet, w *scout.Watch) error {
 	return nil
 }
 
+// warnMissingCredentials warns, without refusing, when a watch uses eBay
+// and the eBay credentials are not set: every poll of it would fail.
+func (a *app) warnMissingCredentials(w *scout.Watch) {
+	if a.cfg.EbayClientID != "" && a.cfg.EbayClientSecret.IsSet() {
+		return
+	}
+	for _, s := range w.Sources {
+		if spec, err := scout.ParseSourceSpec(s); err == nil && spec.Kind == "ebay" {
+			fmt.Fprintf(a.env.Stderr, "dealscout: warning: watch %s uses eBay, but DEALSCOUT_EBAY_CLIENT_ID and DEALSCOUT_EBAY_CLIENT_SECRET are not both set; its polls will fail until they are (developer.ebay.com → Application Keys)\n",
+				scout.ShortName(w.Name))
+			return
+		}
+	}
+}
+
 // parseRadius reads --radius-mi: 1 to 500 miles, or "none" for no limit.
 // 0 is refused rather than read as "no limit", which the help does not say.
 func parseRadius(s string) (float64, error) {
@@ -165,6 +181,7 @@ func (a *app) validateWatch(cmd *cobra.Command, st *store.Store, w *scout.Watch)
 	if err != nil {
 		return err
 	}
+	a.warnMissingCredentials(w)
 	if len(missing) > 0 {
 		return usageError("watch %s: notify: no channel named %s; add it first with `dealscout channel add NAME URL`", scout.ShortName(w.Name), strings.Join(missing, ", "))
 	}
@@ -221,6 +238,9 @@ func newWatchEditCmd(a *app) *cobra.Command {
 			if err != nil {
 				return notFoundIsUsage(err)
 			}
+			before := w
+			before.Sources = slices.Clone(w.Sources)
+			before.Exclude, before.Conditions, before.Notify = slices.Clone(w.Exclude), slices.Clone(w.Conditions), slices.Clone(w.Notify)
 			if err := f.apply(cmd.Flags(), &w); err != nil {
 				return withCode(ExitUsage, fmt.Errorf("watch %s: %w", scout.ShortName(w.Name), err))
 			}
@@ -229,6 +249,10 @@ func newWatchEditCmd(a *app) *cobra.Command {
 			}
 			if err := a.validateWatch(cmd, st, &w); err != nil {
 				return err
+			}
+			if sameWatch(before, w) {
+				fmt.Fprintf(a.stdout(), "watch %q: nothing changed (give the flags to change; see dealscout watch edit --help)\n", w.Name)
+				return nil
 			}
 			if err := st.UpdateWatch(cmd.Context(), &w); err != nil {
 				if errors.Is(err, store.ErrConflict) {
@@ -382,7 +406,11 @@ func newWatchExportCmd(a *app) *cobra.Command {
 			if len(args) == 0 || args[0] == "-" {
 				return writeJSON(a.stdout(), nonNilSlice(ws))
 			}
-			return a.writeOutput(args[0], func(w io.Writer) error { return writeJSON(w, nonNilSlice(ws)) })
+			if err := a.writeOutput(args[0], func(w io.Writer) error { return writeJSON(w, nonNilSlice(ws)) }); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout(), "exported %s to %s\n", plural(len(ws), "watch"), args[0])
+			return nil
 		},
 	}
 }
@@ -440,10 +468,18 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout(), "imported %d watches (%d new, %d updated, %d unchanged)\n", len(ws), created, updated, unchanged)
+			fmt.Fprintf(a.stdout(), "imported %s (%d new, %d updated, %d unchanged)\n", plural(len(ws), "watch"), created, updated, unchanged)
 			return nil
 		},
 	}
+}
+
+// sameWatch says whether an edit left every user-visible field as it was,
+// compared in the documented JSON shape (Validate normalises both alike).
+func sameWatch(a, b scout.Watch) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
 func priceRange(w scout.Watch) string {
