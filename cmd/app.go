@@ -135,6 +135,9 @@ func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
+	if !store.Writable(a.cfg.DBPath) {
+		return a.readOnlyStore(ctx)
+	}
 	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now})
 	if err != nil {
 		return nil, err
@@ -162,6 +165,26 @@ func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
 		_ = st.Close()
 		return nil, err
 	}
+	a.st = st
+	return st, nil
+}
+
+// readOnlyStore opens a database this process may not write (a read-only
+// mount, a 0444 file, another user's file): commands that only read work;
+// one that writes fails at its first write, saying the database is read-only.
+func (a *app) readOnlyStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.OpenReadOnly(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		_ = st.Close()
+		if store.IsPending(err) {
+			return nil, fmt.Errorf("%w; the database is read-only to this user, so run that where it can be written", err)
+		}
+		return nil, err
+	}
+	a.log.Debug("database opened read-only: no write access to it or its directory", "db", a.cfg.DBPath)
 	a.st = st
 	return st, nil
 }
