@@ -138,7 +138,7 @@ func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
 	if !store.Writable(a.cfg.DBPath) {
 		return a.readOnlyStore(ctx)
 	}
-	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now})
+	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now, Logger: a.log})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,7 +37,8 @@ type Store struct {
 
 // Options tune Open.
 type Options struct {
-	Now func() time.Time // clock; default time.Now
+	Now    func() time.Time // clock; default time.Now
+	Logger *slog.Logger     // told when Open tightens a loose file mode; default discards
 }
 
 // Open opens (creating with mode 0600 if needed) the database at path. It does
@@ -48,6 +50,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := createFile(path); err != nil {
 		return nil, err
 	}
+	tightenMode(path, o.Logger)
 	// mmap_size lets SQLite read the first 256 MiB of the file through a
 	// memory map instead of a pread per page: a re-score of 100,000 deals
 	// spent a quarter of its time in those system calls. It only reserves
