@@ -2,7 +2,6 @@ package scout
 
 import (
 	"strconv"
-	"strings"
 )
 
 // The word lists that recognise junk, non-offers, lots, accessories,
@@ -107,45 +106,83 @@ func (s Signals) Comparable() bool {
 
 // ReadSignals reads a listing's title and description for the signals.
 func ReadSignals(l Listing) Signals {
-	title := tokens(l.Title)
-	desc := tokens(l.Description)
+	var buf [24]string
+	return readSignals(l, appendTokens(buf[:0], l.Title))
+}
+
+// readSignals is ReadSignals with the title already split into words, as
+// scoring has it: a re-score reads 100,000 listings.
+func readSignals(l Listing, title []string) Signals {
 	var s Signals
-	s.NotItem = findPhrase(notItemPhrases, title, desc, true)
-	s.NotOffer = findPhrase(notOfferPhrases, title, desc, false)
+	var buf [48]string
+	var desc []string
+	if l.Description != "" {
+		desc = appendTokens(buf[:0], l.Description)
+	}
+	s.NotItem = signalIdx.find(kindNotItem, title, desc, true)
+	s.NotOffer = signalIdx.find(kindNotOffer, title, desc, false)
 	s.Lot, s.LotCount = findLot(title)
 	s.Accessory = findAccessory(title)
 	s.Placeholder = findPlaceholder(l, title, desc)
-	s.Scam = findPhrase(scamPhrases, title, desc, false)
-	s.Sealed = findPhrase(sealedPhrases, title, desc, true)
+	s.Scam = signalIdx.find(kindScam, title, desc, false)
+	s.Sealed = signalIdx.find(kindSealed, title, desc, true)
 	return s
 }
 
-// findPhrase returns the first phrase of list found, in its scope.
-func findPhrase(list []phraseList, title, desc []string, negatable bool) string {
-	for _, p := range list {
-		if hasPhrase(title, p.words, negatable) || (p.scope == scopeBoth && hasPhrase(desc, p.words, negatable)) {
-			return p.phrase
-		}
-	}
-	return ""
+// Kinds of phrase in the signal index.
+const (
+	kindNotItem = iota
+	kindNotOffer
+	kindScam
+	kindSealed
+	kindPlaceholder
+	kindCount
+)
+
+// signalIndex finds phrases by their first word, so reading a listing costs
+// one map lookup per word rather than one scan per phrase.
+type signalIndex struct {
+	byFirst map[string][]indexedPhrase
 }
 
-// hasPhrase is containsSeq where, when negatable, a single word right after
-// a negation ("not broken", "never been broken") does not count.
-func hasPhrase(words, seq []string, negatable bool) bool {
-	if len(seq) == 0 || len(seq) > len(words) {
-		return false
-	}
-	for i := 0; i+len(seq) <= len(words); i++ {
-		if !equalWords(words[i:i+len(seq)], seq) {
-			continue
+type indexedPhrase struct {
+	kind  int
+	order int // position in its list: the first listed phrase wins
+	phraseList
+}
+
+var signalIdx = func() signalIndex {
+	ix := signalIndex{byFirst: map[string][]indexedPhrase{}}
+	for kind, list := range [kindCount][]phraseList{notItemPhrases, notOfferPhrases, scamPhrases, sealedPhrases, placeholderPhrases} {
+		for i, p := range list {
+			ix.byFirst[p.words[0]] = append(ix.byFirst[p.words[0]], indexedPhrase{kind: kind, order: i, phraseList: p})
 		}
-		if negatable && len(seq) == 1 && negated(words, i) {
-			continue
-		}
-		return true
 	}
-	return false
+	return ix
+}()
+
+// find returns the earliest-listed phrase of kind found in its scope.
+func (ix signalIndex) find(kind int, title, desc []string, negatable bool) string {
+	best, bestOrder := "", -1
+	scan := func(words []string, titleText bool) {
+		for i, w := range words {
+			for _, p := range ix.byFirst[w] {
+				if p.kind != kind || (!titleText && p.scope != scopeBoth) || (bestOrder >= 0 && p.order >= bestOrder) {
+					continue
+				}
+				if i+len(p.words) > len(words) || !equalWords(words[i:i+len(p.words)], p.words) {
+					continue
+				}
+				if negatable && len(p.words) == 1 && negated(words, i) {
+					continue
+				}
+				best, bestOrder = p.phrase, p.order
+			}
+		}
+	}
+	scan(title, true)
+	scan(desc, false)
+	return best
 }
 
 func equalWords(a, b []string) bool {
@@ -252,14 +289,15 @@ func findAccessory(title []string) string {
 	return ""
 }
 
-func isAccessoryWord(w string) bool {
+func isAccessoryWord(w string) bool { return accessorySet[w] }
+
+var accessorySet = func() map[string]bool {
+	m := map[string]bool{}
 	for _, a := range accessoryWords {
-		if a.words[0] == w {
-			return true
-		}
+		m[a.words[0]] = true
 	}
-	return false
-}
+	return m
+}()
 
 // QueryAsksForAccessory reports whether the search terms name an accessory
 // ("iphone case"): then accessories are what the user wants.
@@ -282,7 +320,7 @@ func findPlaceholder(l Listing, title, desc []string) string {
 		return ""
 	}
 	if l.PriceCents <= 100 {
-		if p := findPhrase(placeholderPhrases, title, desc, false); p != "" {
+		if p := signalIdx.find(kindPlaceholder, title, desc, false); p != "" {
 			return FormatPrice(l.PriceCents, l.Currency) + " with " + strconv.Quote(p)
 		}
 	}
@@ -296,20 +334,4 @@ func findPlaceholder(l Listing, title, desc []string) string {
 // that normalisation does not call a "$0 — call for price" listing free.
 func IsPlaceholderPrice(l Listing) bool {
 	return findPlaceholder(l, tokens(l.Title), tokens(l.Description)) != ""
-}
-
-// describe lists the signals found, for the explanation.
-func (s Signals) describe() string {
-	var parts []string
-	add := func(what, phrase string) {
-		if phrase != "" {
-			parts = append(parts, what+" "+strconv.Quote(phrase))
-		}
-	}
-	add("not the working item:", s.NotItem)
-	add("not an offer:", s.NotOffer)
-	add("a lot:", s.Lot)
-	add("placeholder price", s.Placeholder)
-	add("scam phrase", s.Scam)
-	return strings.Join(parts, "; ")
 }

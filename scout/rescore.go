@@ -23,12 +23,14 @@ import (
 // distinct title (its words, bucket, currency, category): a poll or a
 // re-score of 100,000 deals of one watch searches each title once.
 type MarketCache struct {
-	comps []Comp
-	opts  CompsOptions
-	ix    *similarIndex
-	ok    []bool // comp is comparable and in the window
-	acc   []bool // comp is an accessory
-	memo  map[string]*titleMarket
+	comps  []Comp
+	opts   CompsOptions
+	ix     *similarIndex
+	last   []int64 // when each comp was last known, for ties: newer first
+	ok     []bool  // comp is comparable and in the window
+	acc    []bool  // comp is an accessory
+	memo   map[string]*titleMarket
+	titles map[string]titleInfo
 }
 
 // titleMarket is the market of one distinct title, and the neighbours it
@@ -36,6 +38,7 @@ type MarketCache struct {
 // be left out.
 type titleMarket struct {
 	exact, bucket, all []neighbor
+	keys               map[string]struct{} // the comps above, to leave a listing out of its own
 	market             Market
 	cond               Condition
 	hasBucket          bool
@@ -45,11 +48,12 @@ type titleMarket struct {
 func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 	o.Now = now
 	o = o.withDefaults()
-	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)),
-		memo: map[string]*titleMarket{}}
+	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)), last: make([]int64, len(comps)),
+		memo: map[string]*titleMarket{}, titles: map[string]titleInfo{}}
 	docs := make([][]string, len(comps))
 	for i := range comps {
 		cp := &comps[i]
+		c.last[i] = lastKnown(*cp).UnixNano()
 		if cp.PriceCents <= 0 || (!now.IsZero() && !inWindow(*cp, now, o.Window)) {
 			continue
 		}
@@ -66,47 +70,46 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 
 // For returns the market for a listing, from the comps most like it.
 func (c *MarketCache) For(l Listing) Market {
-	words := similarityTokens(l.Title)
+	ti, ok := c.titles[l.Title]
+	if !ok {
+		ti.words = similarityTokens(l.Title)
+		ti.joined = strings.Join(ti.words, " ")
+		ti.accessory = findAccessory(tokens(l.Title)) != ""
+		c.titles[l.Title] = ti
+	}
 	cur := currencyOr(l.Currency)
 	cond := vocabCondition(l.Condition)
-	bucket, _ := bucketOf(cond)
-	accessory := findAccessory(tokens(l.Title)) != ""
-	category := strings.ToLower(strings.TrimSpace(l.Category))
-	var kb strings.Builder
-	kb.WriteString(cur)
-	kb.WriteByte('|')
-	kb.WriteString(bucket.name)
-	kb.WriteByte('|')
-	kb.WriteString(string(cond))
-	kb.WriteByte('|')
-	kb.WriteString(category)
-	if accessory {
-		kb.WriteString("|acc")
+	category := l.Category
+	if category != "" {
+		category = strings.ToLower(strings.TrimSpace(category))
 	}
-	for _, w := range words {
-		kb.WriteByte('|')
-		kb.WriteString(w)
+	// The key is built on the stack; the lookup with string(k) does not
+	// allocate, and every deal of a re-score looks its market up here.
+	var buf [256]byte
+	k := append(buf[:0], cur...)
+	k = append(append(k, '|'), cond...)
+	k = append(append(k, '|'), category...)
+	if ti.accessory {
+		k = append(k, "|acc"...)
 	}
-	key := kb.String()
-	tm, ok := c.memo[key]
+	k = append(append(k, '|'), ti.joined...)
+	tm, ok := c.memo[string(k)]
 	if !ok {
-		tm = c.search(words, cur, category, accessory, cond)
-		c.memo[key] = tm
+		tm = c.search(ti.words, cur, category, ti.accessory, cond)
+		c.memo[string(k)] = tm
 	}
 	self := l.Key()
-	if !c.isNeighbor(tm.exact, self) && !c.isNeighbor(tm.bucket, self) && !c.isNeighbor(tm.all, self) {
+	if _, near := tm.keys[self]; !near {
 		return tm.market
 	}
 	return c.marketOf(tm, self)
 }
 
-func (c *MarketCache) isNeighbor(ns []neighbor, key string) bool {
-	for _, n := range ns {
-		if c.comps[n.pos].Key == key {
-			return true
-		}
-	}
-	return false
+// titleInfo is what the market search needs from a title.
+type titleInfo struct {
+	words     []string
+	joined    string
+	accessory bool
 }
 
 // search finds a title's neighbours and its market.
@@ -122,8 +125,10 @@ func (c *MarketCache) search(words []string, cur, category string, accessory boo
 		}
 		return true
 	}
+	// Ties are broken by recency, then by key, so the comps do not depend on
+	// the order they came in: a poll and a re-score must agree.
 	newer := func(a, b int32) int {
-		return cmp.Compare(lastKnown(c.comps[b]).UnixNano(), lastKnown(c.comps[a]).UnixNano())
+		return cmp.Or(cmp.Compare(c.last[b], c.last[a]), strings.Compare(c.comps[a].Key, c.comps[b].Key))
 	}
 	all := c.ix.nearest(words, SimilarityFloor, keep, newer)
 	tm := &titleMarket{hasBucket: hasBucket, cond: cond}
@@ -139,6 +144,12 @@ func (c *MarketCache) search(words []string, cur, category string, accessory boo
 		}
 	}
 	tm.all = all[:min(len(all), NeighborsK+1)]
+	tm.keys = map[string]struct{}{}
+	for _, ns := range [][]neighbor{tm.exact, tm.bucket, tm.all} {
+		for _, n := range ns {
+			tm.keys[c.comps[n.pos].Key] = struct{}{}
+		}
+	}
 	tm.market = c.marketOf(tm, "\x00none")
 	return tm
 }

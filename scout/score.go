@@ -94,7 +94,7 @@ func scoreDeal(in *ScoreInput, w *weightSet) (s Score, profit int64, ok bool) {
 	title := titleWords{words: appendTokens(wordBuf[:0], in.Listing.Title)}
 	title.stemmed = stemAll(append(stemBuf[:0], title.words...))
 
-	sig := ReadSignals(in.Listing)
+	sig := readSignals(in.Listing, title.words)
 	priced := in
 	if sig.Placeholder != "" {
 		// A placeholder is no price: not free, not a bargain.
@@ -276,8 +276,15 @@ func marketValue(l *Listing, m *Market) factor {
 	var buf [160]byte
 	b := appendAgainst(buf[:0], price, m.MedianCents, cur, "below", "above", l.Free)
 	b = appendMoney(append(b, "the "...), m.MedianCents, cur)
+	if m.Condition == "given" {
+		return factor{v, string(append(b, " market value you gave"...))}
+	}
 	b = strconv.AppendInt(append(b, " market median ("...), int64(m.Samples), 10)
-	b = append(b, " comps"...)
+	if m.Samples == 1 {
+		b = append(b, " comp"...)
+	} else {
+		b = append(b, " comps"...)
+	}
 	if m.Condition == "all" {
 		b = append(b, " in any condition"...)
 	}

@@ -88,7 +88,7 @@ const MaxComps = 2000
 // listings_seen index from the newest listing and stops at the cap, rather
 // than sorting every deal of the watch.
 const compsQuery = `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
-	l.last_seen, l.posted_at, l.first_seen, l.gone_at
+	l.last_seen, l.posted_at, l.first_seen, l.gone_at, l.category, l.description
 	FROM listings l
 	WHERE l.last_seen >= ? AND l.duplicate_of IS NULL
 		AND EXISTS (SELECT 1 FROM deals d WHERE d.watch_id = ? AND d.listing_id = l.id)
@@ -107,7 +107,7 @@ func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]sc
 			var c scout.Comp
 			var src, sid, cond string
 			var seen, posted, first, gone sql.NullString
-			if err := rows.Scan(&src, &sid, &c.PriceCents, &c.Currency, &cond, &c.Title, &seen, &posted, &first, &gone); err != nil {
+			if err := rows.Scan(&src, &sid, &c.PriceCents, &c.Currency, &cond, &c.Title, &seen, &posted, &first, &gone, &c.Category, &c.Description); err != nil {
 				return err
 			}
 			c.Key = src + "\x00" + sid
