@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -391,5 +392,51 @@ func TestPollInterruptedBySignal(t *testing.T) {
 				t.Errorf("what the interrupted poll reported stored is not in the database: next poll %+v", rep)
 			}
 		})
+	}
+}
+
+// Item 8: editing a watch's filters re-evaluates its stored deals at once:
+// those that no longer match leave `deals`, and edit says how many.
+func TestWatchEditReevaluatesDeals(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := filepath.Join(c.dir, "listings.jsonl")
+	writeListings(t, file, sofas(3, 20000)) // $200, $201, $202
+	c.ok("watch", "add", "sofas", "--query", "sofa", "--source", "file:"+file)
+	c.ok("poll")
+	count := func() int {
+		t.Helper()
+		var ds []map[string]any
+		if err := json.Unmarshal([]byte(c.ok("deals", "--watch", "sofas", "--json")), &ds); err != nil {
+			t.Fatal(err)
+		}
+		return len(ds)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("after the first poll %d deals, want 3", n)
+	}
+	out := c.ok("watch", "edit", "sofas", "--max-price", "200.50")
+	if !strings.Contains(out, "2 deals no longer match") || !strings.Contains(out, "1 left") {
+		t.Errorf("edit printed %q, want it to say 2 deals no longer match and 1 left", out)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("after --max-price 200.50, deals shows %d, want 1", n)
+	}
+	c.ok("watch", "edit", "sofas", "--query", "grey sofa -number")
+	if n := count(); n != 0 {
+		t.Errorf("after excluding \"number\", deals shows %d, want 0", n)
+	}
+	// Widening the filters again brings them back with the next poll.
+	c.ok("watch", "edit", "sofas", "--max-price", "none", "--query", "sofa")
+	c.ok("poll", "--all")
+	if n := count(); n != 3 {
+		t.Errorf("after widening and polling, %d deals, want 3", n)
+	}
+	// A listing entered by hand is the user's own: a filter edit keeps it.
+	g := newCLI(t, "DEALSCOUT_LEGAL_MODE=guided")
+	g.ok("watch", "add", "lamps", "--query", "lamp")
+	g.ok("listing", "add", "https://example.com/lamp", "--title", "Brass lamp", "--price", "30", "--watch", "lamps")
+	if out := g.ok("watch", "edit", "lamps", "--query", "floor lamp", "--source", "demo"); strings.Contains(out, "no longer match") {
+		t.Errorf("edit removed a hand-entered listing: %q", out)
 	}
 }

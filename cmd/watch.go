@@ -254,13 +254,17 @@ func newWatchEditCmd(a *app) *cobra.Command {
 				fmt.Fprintf(a.stdout(), "watch %q: nothing changed (give the flags to change; see dealscout watch edit --help)\n", w.Name)
 				return nil
 			}
-			if err := st.UpdateWatch(cmd.Context(), &w); err != nil {
+			removed, kept, err := st.UpdateWatchDeals(cmd.Context(), &w, dealStillMatches(&w))
+			if err != nil {
 				if errors.Is(err, store.ErrConflict) {
 					return withCode(ExitUsage, err)
 				}
 				return err
 			}
 			fmt.Fprintf(a.stdout(), "updated watch %q\n", w.Name)
+			if removed > 0 {
+				fmt.Fprintf(a.stdout(), "%s no longer match the new filters and were removed; %d left\n", plural(removed, "deal"), kept)
+			}
 			return nil
 		},
 	}
@@ -471,6 +475,24 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			fmt.Fprintf(a.stdout(), "imported %s (%d new, %d updated, %d unchanged)\n", plural(len(ws), "watch"), created, updated, unchanged)
 			return nil
 		},
+	}
+}
+
+// dealStillMatches judges a stored deal against the edited watch with the
+// poll's own filter, and drops deals found by a source the watch no longer
+// has. A listing the user entered by hand (listing add) is always kept.
+func dealStillMatches(w *scout.Watch) func(scout.Deal, string) bool {
+	terms := scout.ParseQuery(w.Query, w.Exclude)
+	manual := scout.SourceSpec{Kind: scout.KindManual}.String()
+	return func(d scout.Deal, spec string) bool {
+		if spec == manual {
+			return true
+		}
+		if !slices.Contains(w.Sources, spec) {
+			return false
+		}
+		ok, _, _ := scout.FilterListing(w, terms, d.Listing)
+		return ok
 	}
 }
 

@@ -66,6 +66,87 @@ func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
 	})
 }
 
+// UpdateWatchDeals saves w like UpdateWatch and, in the same transaction,
+// removes the watch's deals that keep rejects (given each deal and the
+// source spec that found it), so `deals` never shows what the edited
+// filters exclude. A later poll adds back whatever matches again.
+func (s *Store) UpdateWatchDeals(ctx context.Context, w *scout.Watch, keep func(d scout.Deal, sourceSpec string) bool) (removed, kept int, err error) {
+	now := s.Now()
+	args, err := watchArgs(w)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		removed, kept = 0, 0
+		if err := nameTaken(ctx, tx, w.Name, w.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, updateWatchSQL, append(args, ts(now), w.ID)...)
+		if isUnique(err) {
+			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update watch %q: %w", w.Name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("watch %q: %w", w.Name, ErrNotFound)
+		}
+		w.UpdatedAt = now
+		drop, n, err := rejectedDeals(ctx, tx, w.ID, keep)
+		if err != nil {
+			return fmt.Errorf("store: re-evaluate deals of %q: %w", w.Name, err)
+		}
+		for _, id := range drop {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM deals WHERE id = ?`, id); err != nil {
+				return fmt.Errorf("store: remove deal %d: %w", id, err)
+			}
+		}
+		removed, kept = len(drop), n-len(drop)
+		return nil
+	})
+	return removed, kept, err
+}
+
+// rejectedDeals returns the ids of the watch's deals keep rejects, and how
+// many deals it has.
+func rejectedDeals(ctx context.Context, tx *sql.Tx, watchID int64, keep func(scout.Deal, string) bool) ([]int64, int, error) {
+	specs := map[int64]string{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, source_spec FROM deals WHERE watch_id = ?`, watchID)
+	if err != nil {
+		return nil, 0, err
+	}
+	for rows.Next() {
+		var id int64
+		var spec string
+		if err := rows.Scan(&id, &spec); err != nil {
+			_ = rows.Close()
+			return nil, 0, err
+		}
+		specs[id] = spec
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, 0, err
+	}
+	rows, err = tx.QueryContext(ctx, dealSelect+` WHERE d.watch_id = ?`, watchID)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var drop []int64
+	n := 0
+	for rows.Next() {
+		d, err := scanDeal(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		n++
+		if !keep(d, specs[d.ID]) {
+			drop = append(drop, d.ID)
+		}
+	}
+	return drop, n, rows.Err()
+}
+
 // nameTaken returns ErrConflict when another watch (not id) has this name in
 // any case: "Chairs" and "chairs" would be two watches users cannot tell
 // apart. Go's case folding covers every script, which SQLite's NOCASE and
