@@ -29,14 +29,16 @@ type PruneReport struct {
 	FreeBytes int64 `json:"free_bytes"`
 	FileBytes int64 `json:"file_bytes"`
 	Batches   int   `json:"batches"` // write transactions used
+	// LongestBatchMillis is the longest of those transactions, lock wait
+	// included: about the most a poll running meanwhile waited for prune.
+	LongestBatchMillis float64 `json:"longest_batch_ms"`
 }
 
-// pruneBatch is how many candidate rows one write transaction removes. One
-// batch of listings costs one scan of each table that references listings
-// without an index (listings.duplicate_of, notifications.listing_id), so a
-// batch must be large enough to spread that scan and small enough that a poll
-// waiting for the write lock is not held up for long.
-const pruneBatch = 1000
+// pruneBatch is how many candidate rows one write transaction removes: small
+// enough that a poll waiting for the write lock is not held up for long
+// (a batch of 250 listings, with their deals and price history, takes tens of
+// milliseconds; see BenchmarkPrune).
+const pruneBatch = 250
 
 // pruneDepth bounds ON DELETE CASCADE chains, which a schema cycle could
 // otherwise turn into endless recursion.
@@ -94,6 +96,10 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Duration, dryRun bool)
 	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM listings WHERE `+pruneKeptSavedWhere, cutoff).Scan(&rep.KeptSaved); err != nil {
 		return rep, fmt.Errorf("store: prune: count saved listings: %w", err)
 	}
+	// A run cut short after removing listings left references to clear.
+	if err := p.clearDangling(ctx); err != nil {
+		return rep, fmt.Errorf("store: prune: %w", err)
+	}
 	counts := map[string]int64{}
 	for _, step := range []struct{ table, where string }{
 		{"listings", pruneListingsWhere},
@@ -103,12 +109,18 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Duration, dryRun bool)
 	} {
 		n, err := p.pruneTable(ctx, step.table, step.where, cutoff, counts)
 		rep.Batches += n
+		rep.LongestBatchMillis = float64(p.longest.Microseconds()) / 1000
 		if err != nil {
 			rep.fill(counts)
 			return rep, fmt.Errorf("store: prune %s: %w", step.table, err)
 		}
 	}
+	err = p.clearDangling(ctx)
+	rep.LongestBatchMillis = float64(p.longest.Microseconds()) / 1000
 	rep.fill(counts)
+	if err != nil {
+		return rep, fmt.Errorf("store: prune: %w", err)
+	}
 	rep.FileBytes, rep.FreeBytes, err = s.fileSpace(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("store: prune: %w", err)
@@ -162,16 +174,27 @@ func (s *Store) Vacuum(ctx context.Context) (before, after int64, err error) {
 // and applies each ON DELETE action itself, one statement per batch. With
 // enforcement on, SQLite looks for the children of every deleted listing one
 // row at a time, and two of those lookups (duplicates, alerts) have no index:
-// a full scan of the table per deleted listing. The connection never serves
-// anything else, so no other write runs without foreign keys.
+// a full scan of the table per deleted listing (BenchmarkDeleteWithForeignKeysOn).
+// SET NULL references without an index are cleared in one pass at the end
+// instead of one scan per batch, so while prune runs a duplicate or an alert
+// may name a listing that is already gone (a link to it finds nothing). The
+// connection never serves anything else, so no other write runs without
+// foreign keys.
 type pruner struct {
 	db     *sql.DB
 	dryRun bool
 	refs   map[string][]foreignKey // parent table → the keys that reference it
+	// longest is the longest write transaction so far.
+	longest time.Duration
 }
 
 type foreignKey struct {
 	child, from, to, onDelete string
+	parent                    string
+	// deferred: the child column has no index, so instead of one scan of
+	// the child table per batch, dangling values are cleared in one pass at
+	// the end (and at the start, after an interrupted run).
+	deferred bool
 }
 
 func (s *Store) newPruner(ctx context.Context, dryRun bool) (*pruner, error) {
@@ -217,7 +240,7 @@ func (p *pruner) loadForeignKeys(ctx context.Context) error {
 		if seq > 0 {
 			return fmt.Errorf("%s has a foreign key of several columns to %s, which prune cannot follow", child, parent)
 		}
-		p.refs[parent] = append(p.refs[parent], foreignKey{child: child, from: from, to: to, onDelete: strings.ToUpper(onDelete)})
+		p.refs[parent] = append(p.refs[parent], foreignKey{child: child, from: from, to: to, onDelete: strings.ToUpper(onDelete), parent: parent})
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read foreign keys: %w", err)
@@ -233,6 +256,46 @@ func (p *pruner) loadForeignKeys(ctx context.Context) error {
 				return fmt.Errorf("read the primary key of %s: %w", parent, err)
 			}
 			fks[i].to = pk
+		}
+		for i := range fks {
+			if fks[i].onDelete != "SET NULL" {
+				continue
+			}
+			indexed, err := p.indexed(ctx, fks[i].child, fks[i].from)
+			if err != nil {
+				return err
+			}
+			fks[i].deferred = !indexed
+		}
+	}
+	return nil
+}
+
+// indexed reports whether column leads a full (not partial) index of table.
+func (p *pruner) indexed(ctx context.Context, table, column string) (bool, error) {
+	var n int
+	err := p.db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_index_list(?1) l, pragma_index_info(l.name) i
+		WHERE l.partial = 0 AND i.seqno = 0 AND i.name = ?2`, table, column).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("read the indexes of %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// clearDangling sets to NULL every deferred SET NULL reference whose parent
+// row is gone, one statement per key.
+func (p *pruner) clearDangling(ctx context.Context) error {
+	for _, fks := range p.refs {
+		for _, fk := range fks {
+			if !fk.deferred {
+				continue
+			}
+			child, from := quoteIdent(fk.child), quoteIdent(fk.from)
+			q := `UPDATE ` + child + ` SET ` + from + ` = NULL WHERE ` + from + ` IS NOT NULL AND NOT EXISTS
+				(SELECT 1 FROM ` + quoteIdent(fk.parent) + ` p WHERE p.` + quoteIdent(fk.to) + ` = ` + child + `.` + from + `)`
+			if err := p.write(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, q); return err }); err != nil {
+				return fmt.Errorf("clear %s.%s of removed %s: %w", fk.child, fk.from, fk.parent, err)
+			}
 		}
 	}
 	return nil
@@ -284,6 +347,8 @@ func (p *pruner) candidates(ctx context.Context, table, where, cutoff string, af
 // write runs fn in one immediate transaction, committed or, in a dry run,
 // rolled back; a transaction that meets SQLITE_BUSY is retried whole.
 func (p *pruner) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now() // wall time on purpose: this measures, it does not date
+	defer func() { p.longest = max(p.longest, time.Since(start)) }()
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = p.tryWrite(ctx, fn)
@@ -343,6 +408,9 @@ func (p *pruner) deleteRows(ctx context.Context, tx *sql.Tx, table string, ids [
 				return err
 			}
 		case "SET NULL":
+			if fk.deferred {
+				continue // clearDangling
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE `+quoteIdent(fk.child)+` SET `+quoteIdent(fk.from)+` = NULL WHERE `+match, keys); err != nil {
 				return fmt.Errorf("clear %s.%s of removed %s: %w", fk.child, fk.from, table, err)
 			}

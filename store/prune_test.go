@@ -240,7 +240,7 @@ func TestPruneDryRunChangesNothingAndCountsTheSame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dry.DryRun, dry.FreeBytes, dry.FileBytes = false, real.FreeBytes, real.FileBytes
+	dry.DryRun, dry.FreeBytes, dry.FileBytes, dry.LongestBatchMillis = false, real.FreeBytes, real.FileBytes, real.LongestBatchMillis
 	if fmt.Sprint(dry) != fmt.Sprint(real) {
 		t.Errorf("dry run reported\n%+v\nthe real run\n%+v", dry, real)
 	}
@@ -253,7 +253,7 @@ func TestPruneWorksInBatches(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(t)
 	p := newPruneSeed(t, s)
-	const n = 2*pruneBatch + 500
+	const n = 2*pruneBatch + pruneBatch/2
 	tx, _ := s.db.Begin()
 	for i := range n {
 		if _, err := tx.Exec(`INSERT INTO listings (source, source_id, title, price_cents, currency, first_seen, last_seen, gone_at)
@@ -338,4 +338,35 @@ func TestPruneRefusesANonPositiveWindow(t *testing.T) {
 			t.Errorf("Prune(%v) succeeded", d)
 		}
 	}
+}
+
+// A prune cut short after removing listings leaves references to them in
+// columns without an index (cleared in one pass at the end); the next prune
+// clears them, even when it has nothing else to remove.
+func TestPruneClearsReferencesLeftByAnInterruptedRun(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	p := newPruneSeed(t, s)
+	p.listing("kept", time.Hour, 0)
+	p.alert("orphan", "kept", "pending", time.Hour)
+	for _, q := range []string{
+		`PRAGMA foreign_keys = OFF`,
+		`UPDATE listings SET duplicate_of = 999`,
+		`UPDATE notifications SET listing_id = 999`,
+		`PRAGMA foreign_keys = ON`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Prune(context.Background(), 90*day, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM listings WHERE duplicate_of IS NOT NULL`) + count(t, s, `SELECT count(*) FROM notifications WHERE listing_id IS NOT NULL`); n != 0 {
+		t.Errorf("%d references to a missing listing left", n)
+	}
+	if !exists(t, s, "listings", p.ids["kept"]) || !exists(t, s, "notifications", p.ids["alert orphan"]) {
+		t.Error("the rows holding the references were removed, not cleared")
+	}
+	noOrphans(t, s)
 }
