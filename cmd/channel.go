@@ -105,9 +105,9 @@ func newChannelListCmd(a *app) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tKIND\tURL\tFAILURES\tLAST ERROR")
-			for _, ch := range out {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", ch.Name, ch.Kind, ch.URL, ch.Failures, clip(ch.LastError, 60))
+			fmt.Fprintln(tw, "NAME\tKIND\tURL\tLAST SENT\tFAILURES\tLAST ERROR")
+			for i, ch := range out {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", ch.Name, ch.Kind, ch.URL, a.showTime(chs[i].LastSentAt), ch.Failures, clip(ch.LastError, 60))
 			}
 			return tw.Flush()
 		},

@@ -117,7 +117,7 @@ func printDealsFiltered(a *app, deals []scout.Deal, filters string) {
 			dist = fmt.Sprintf("%.0f mi", *d.DistanceMi)
 		}
 		fmt.Fprintf(tw, "%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Listing.ID, d.Score.Total, price, d.Listing.Condition,
-			dist, d.Watch, clip(d.Listing.Source, 20), clip(d.Listing.Title, 50), d.FirstSeen.UTC().Format("2006-01-02 15:04"))
+			dist, d.Watch, clip(d.Listing.Source, 20), clip(d.Listing.Title, 50), a.showTime(d.FirstSeen))
 	}
 	_ = tw.Flush()
 	if len(deals) > 0 && deals[0].Listing.URL != "" {

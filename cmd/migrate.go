@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -111,7 +110,7 @@ before it changes anything.`,
 			for _, m := range ms {
 				state := "pending"
 				if m.Applied {
-					state = "applied " + m.AppliedAt.Format(time.RFC3339)
+					state = "applied " + a.showTime(m.AppliedAt)
 				}
 				fmt.Fprintf(tw, "%05d\t%s\t%s\n", m.Version, m.Name, state)
 			}

@@ -82,7 +82,7 @@ func newAlertsCmd(a *app) *cobra.Command {
 				out := make([]alertJSON, 0, len(as))
 				for _, x := range as {
 					out = append(out, alertJSON{x.ID, x.Watch, x.ListingID, x.Channel, x.Reason, x.Status, x.Attempts,
-						x.NextAttemptAt.Format(time.RFC3339), x.LastError, x.CreatedAt.Format(time.RFC3339)})
+						x.NextAttemptAt.UTC().Format(time.RFC3339), x.LastError, x.CreatedAt.UTC().Format(time.RFC3339)})
 				}
 				return writeJSON(a.stdout(), out)
 			}
@@ -94,7 +94,7 @@ func newAlertsCmd(a *app) *cobra.Command {
 			fmt.Fprintln(tw, "ID\tSTATUS\tCHANNEL\tREASON\tWATCH\tATTEMPTS\tCREATED\tLAST ERROR")
 			for _, x := range as {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", x.ID, x.Status, x.Channel, x.Reason, x.Watch, x.Attempts,
-					x.CreatedAt.Format("2006-01-02 15:04"), clip(x.LastError, 60))
+					a.showTime(x.CreatedAt), clip(x.LastError, 60))
 			}
 			return tw.Flush()
 		},

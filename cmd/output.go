@@ -34,6 +34,20 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// showTime is a time for people: in DEALSCOUT_TIMEZONE, with the zone shown
+// ("2026-11-24 13:00 EST"). JSON output keeps fmtTime's RFC 3339 in UTC.
+func (a *app) showTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	loc := time.UTC
+	if a.cfg != nil && a.cfg.Location != nil {
+		loc = a.cfg.Location
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// fmtTime is a time for JSON: RFC 3339 in UTC, "never" when unset.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "never"

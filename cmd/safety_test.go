@@ -440,3 +440,34 @@ func TestWatchEditReevaluatesDeals(t *testing.T) {
 		t.Errorf("edit removed a hand-entered listing: %q", out)
 	}
 }
+
+// Item 6: DEALSCOUT_TIMEZONE is the zone of every time shown to people, and
+// the zone is printed with it; JSON keeps RFC 3339 in UTC.
+func TestTimesShownInTheConfiguredZone(t *testing.T) {
+	t.Parallel()
+	hook := newHookServer(t)
+	c := newCLI(t, "DEALSCOUT_ALLOW_PRIVATE_NETWORKS=true", "DEALSCOUT_WEBHOOK_SECRET=whsec_dGVzdHNlY3JldA==",
+		"DEALSCOUT_TIMEZONE=America/New_York")
+	file := filepath.Join(c.dir, "a.jsonl")
+	free := sofas(1, 0)
+	writeListings(t, file, free)
+	c.ok("channel", "add", "hook", "webhook+"+hook.URL+"/hook")
+	c.ok("watch", "add", "sofas", "--query", "sofa", "--source", "file:"+file, "--notify", "hook")
+	c.ok("poll", "--alert-backfill") // 18:00 UTC = 13:00 EST
+	const local = "2026-11-24 13:00 EST"
+	for _, args := range [][]string{{"watch", "show", "sofas"}, {"alerts", "list"}, {"channel", "list"}, {"deals"}} {
+		out := c.ok(args...)
+		if !strings.Contains(out, local) {
+			t.Errorf("%v does not show the time as %s:\n%s", args, local, out)
+		}
+		if strings.Contains(out, "18:00") {
+			t.Errorf("%v shows the UTC time:\n%s", args, out)
+		}
+	}
+	if out := c.ok("migrate", "status"); !strings.Contains(out, " EST") {
+		t.Errorf("migrate status shows no zone:\n%s", out)
+	}
+	if out := c.ok("alerts", "list", "--json"); !strings.Contains(out, `"created_at": "2026-11-24T18:00:00Z"`) {
+		t.Errorf("alerts list --json does not keep RFC 3339 UTC:\n%s", out)
+	}
+}

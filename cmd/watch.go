@@ -340,7 +340,7 @@ func newWatchShowCmd(a *app) *cobra.Command {
 				{"conditions", joinConds(w.Conditions)}, {"location", loc}, {"radius", fmt.Sprintf("%g mi", w.RadiusMi)},
 				{"alert at score", fmt.Sprintf("%g", w.MinScore)}, {"notify", strings.Join(w.Notify, ", ")},
 				{"every", scout.FormatEvery(w.Every)}, {"digest", w.Digest}, {"quiet", w.Quiet},
-				{"paused", fmt.Sprint(w.Paused)}, {"last polled", fmtTime(w.LastPolledAt)}}
+				{"paused", fmt.Sprint(w.Paused)}, {"last polled", a.showTime(w.LastPolledAt)}}
 			for _, r := range rows {
 				fmt.Fprintf(tw, "%s:\t%s\n", r[0], r[1])
 			}
