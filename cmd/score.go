@@ -42,8 +42,11 @@ comparables, limits and weights, so --price 0 --explain also shows what the thin
   dealscout score --title "IKEA Kivik sofa" --price 120 --query sofa --condition good --age 12h --distance-mi 5 --photos 3 --market-price 300`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			adHoc := changedAny(cmd, adHocFlags...)
 			switch {
-			case cmd.Flags().Changed("title") || cmd.Flags().Changed("price"):
+			case cmd.Flags().Changed("listing") && adHoc != "":
+				return usageError("--listing explains a stored deal and --%s scores an item given on the command line: use one or the other", adHoc)
+			case adHoc != "":
 				return a.scoreAdHoc(cmd, f)
 			case cmd.Flags().Changed("listing"):
 				return a.scoreListing(cmd, f)
@@ -52,8 +55,9 @@ comparables, limits and weights, so --price 0 --explain also shows what the thin
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&f.watch, "watch", "", "limit re-scoring to this watch, or take comps, limits and weights from it")
-	fl.Int64Var(&f.listing, "listing", 0, "explain the stored deal of this listing id (see `dealscout deals`)")
+	// A backquoted word in a usage is the value's name in --help ("--listing ID").
+	fl.StringVar(&f.watch, "watch", "", "limit re-scoring to the watch `NAME`, or take comps, limits and weights from it")
+	fl.Int64Var(&f.listing, "listing", 0, "explain the stored deal of listing `ID` (the ID column of dealscout deals)")
 	fl.StringVar(&f.title, "title", "", "ad hoc: the item's title")
 	fl.StringVar(&f.price, "price", "", "ad hoc: the asking price in currency units (0 = free)")
 	fl.StringVar(&f.currency, "currency", "USD", "ad hoc: the price's currency")
@@ -68,6 +72,19 @@ comparables, limits and weights, so --price 0 --explain also shows what the thin
 	return c
 }
 
+// adHocFlags describe an item given on the command line.
+var adHocFlags = []string{"title", "price", "currency", "query", "condition", "age", "distance-mi", "photos", "market-price"}
+
+// changedAny is the first of names the command line set, or "".
+func changedAny(cmd *cobra.Command, names ...string) string {
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			return n
+		}
+	}
+	return ""
+}
+
 // scoreJSON is the documented `score --json` shape.
 type scoreJSON struct {
 	Score       float64                    `json:"score"`
@@ -78,12 +95,15 @@ type scoreJSON struct {
 }
 
 type marketJSON struct {
-	MedianCents int64  `json:"median_cents"`
-	Samples     int    `json:"samples"`
-	Confidence  string `json:"confidence"`
-	IQRCents    int64  `json:"iqr_cents"`
-	WindowDays  int    `json:"window_days"`
-	Condition   string `json:"condition"`
+	MedianCents     int64               `json:"median_cents"`
+	Samples         int                 `json:"samples"`
+	Confidence      string              `json:"confidence"`
+	IQRCents        int64               `json:"iqr_cents"`
+	WindowDays      int                 `json:"window_days"`
+	Condition       string              `json:"condition"`
+	Similar         int                 `json:"similar"`          // similar listings found (at most 20)
+	SimilarityFloor float64             `json:"similarity_floor"` // the least title similarity of a comp
+	Examples        []scout.CompExample `json:"examples"`         // the most similar few
 }
 
 func (a *app) weights() scout.Weights { return scout.DefaultWeights().Merge(a.cfg.ScoreWeights) }
@@ -174,6 +194,18 @@ func (a *app) scoreListing(cmd *cobra.Command, f scoreFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.watch == "" {
+		// A listing can match several watches, each with its own score:
+		// name the choice rather than pick one.
+		names, err := st.WatchesOfListing(cmd.Context(), f.listing)
+		if err != nil {
+			return err
+		}
+		if len(names) > 1 {
+			return usageError("listing %d is in %s (%s): add --watch NAME to say which deal to explain",
+				f.listing, plural(len(names), "watch"), strings.Join(names, ", "))
+		}
+	}
 	d, err := st.DealForListing(cmd.Context(), f.listing, f.watch)
 	if err != nil {
 		return notFoundIsUsage(err)
@@ -186,31 +218,37 @@ func (a *app) printScore(sc scout.Score, f scoreFlags, d *scout.Deal) error {
 		m := sc.Market
 		return writeJSON(a.stdout(), scoreJSON{Score: sc.Total, Components: sc.Components, ProfitCents: sc.ProfitCents,
 			Fallback: sc.Fallback, Market: marketJSON{MedianCents: m.MedianCents, Samples: m.Samples,
-				Confidence: nonEmpty(m.Confidence, scout.ConfidenceNone), IQRCents: m.IQRCents, WindowDays: m.WindowDays, Condition: m.Condition}})
+				Confidence: nonEmpty(m.Confidence, scout.ConfidenceNone), IQRCents: m.IQRCents, WindowDays: m.WindowDays, Condition: m.Condition,
+				Similar: m.Similar, SimilarityFloor: m.Floor, Examples: m.Examples}})
 	}
 	out := a.stdout()
+	cur := "USD"
 	if d != nil {
-		fmt.Fprintf(out, "%s — %s (%s, watch %s)\n", d.Listing.Title, scout.FormatPrice(d.Listing.PriceCents, d.Listing.Currency),
+		cur = d.Listing.Currency
+		fmt.Fprintf(out, "%s — %s (%s, watch %s)\n", d.Listing.Title, scout.FormatPrice(d.Listing.PriceCents, cur),
 			d.Listing.Source, d.Watch)
+	} else if f.currency != "" {
+		cur = strings.ToUpper(f.currency)
 	}
 	fmt.Fprintf(out, "score %.1f/100", sc.Total)
-	if sc.Fallback {
+	switch {
+	case sc.Fallback:
 		fmt.Fprint(out, " (original Deal Scout formula: no market value and no price limit)")
+	case sc.PriceLed:
+		fmt.Fprint(out, " (price against the market, then adjustments in points)")
 	}
 	fmt.Fprintln(out)
 	if sc.ProfitCents != nil {
-		fmt.Fprintf(out, "estimated profit %s\n", scout.FormatPrice(*sc.ProfitCents, "USD"))
+		fmt.Fprintf(out, "estimated profit %s\n", minusPrice(*sc.ProfitCents, cur))
 	}
-	m := sc.Market
-	if m.MedianCents > 0 && m.Confidence != scout.ConfidenceNone {
-		fmt.Fprintf(out, "market value %s (middle half %s–%s) from %d comps, %s confidence, %s, last %d days\n",
-			scout.FormatPrice(m.MedianCents, "USD"), scout.FormatPrice(m.P25Cents, "USD"), scout.FormatPrice(m.P75Cents, "USD"),
-			m.Samples, m.Confidence, nonEmpty(m.Condition, "all conditions"), m.WindowDays)
-	} else {
-		fmt.Fprintf(out, "market value unknown (%d comps; too few)\n", m.Samples)
-	}
+	fmt.Fprintln(out, marketLine(sc.Market, cur))
 	if !f.explain {
 		return nil
+	}
+	if lines := compLines(sc.Market, cur); len(lines) > 0 {
+		for _, l := range lines {
+			fmt.Fprintln(out, l)
+		}
 	}
 	names := make([]string, 0, len(sc.Components))
 	for n := range sc.Components {
@@ -220,12 +258,88 @@ func (a *app) printScore(sc scout.Score, f scoreFlags, d *scout.Deal) error {
 		return slices.Index(scout.ComponentNames, x) - slices.Index(scout.ComponentNames, y)
 	})
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	if sc.PriceLed {
+		fmt.Fprintln(tw, "COMPONENT\tPOINTS\tRANGE\tREASON")
+		for _, n := range names {
+			c := sc.Components[n]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n, signedPoints(c.Points), pointsRange(n, c), c.Reason)
+		}
+		fmt.Fprintf(tw, "total\t%.1f\t\t0–100\n", sc.Total)
+		return tw.Flush()
+	}
 	fmt.Fprintln(tw, "COMPONENT\tVALUE\tWEIGHT\tREASON")
 	for _, n := range names {
 		c := sc.Components[n]
 		fmt.Fprintf(tw, "%s\t%.2f\t%g\t%s\n", n, c.Value, c.Weight, c.Reason)
 	}
 	return tw.Flush()
+}
+
+// marketLine says what the market value is and where it comes from.
+func marketLine(m scout.Market, cur string) string {
+	switch {
+	case m.Condition == "given" && m.MedianCents > 0:
+		return fmt.Sprintf("market value %s (given)", scout.FormatPrice(m.MedianCents, cur))
+	case m.MedianCents > 0 && m.Confidence != scout.ConfidenceNone && m.Confidence != "":
+		cond := m.Condition
+		switch cond {
+		case "", "all":
+			cond = "any condition"
+		default:
+			cond = strings.ReplaceAll(cond, "_", " ")
+		}
+		return fmt.Sprintf("market value %s (middle half %s–%s) from %s, %s confidence, %s, last %s",
+			scout.FormatPrice(m.MedianCents, cur), scout.FormatPrice(m.P25Cents, cur), scout.FormatPrice(m.P75Cents, cur),
+			plural(m.Samples, "comp"), m.Confidence, cond, plural(m.WindowDays, "day"))
+	case m.Similar > 0 || m.Floor > 0:
+		return fmt.Sprintf("market value unknown: %s at similarity %.2f or more, too few for a market",
+			plural(m.Similar, "similar listing"), m.Floor)
+	}
+	return fmt.Sprintf("market value unknown (%s; too few)", plural(m.Samples, "comp"))
+}
+
+// compLines name the comps a market came from: how many, the similarity
+// floor, and the most similar few with their prices.
+func compLines(m scout.Market, cur string) []string {
+	if m.Similar == 0 {
+		return nil
+	}
+	lines := []string{fmt.Sprintf("comps: the %s most like this one (title similarity %.2f or more, same category, never itself); most similar:",
+		plural(m.Similar, "listing"), m.Floor)}
+	for _, e := range m.Examples {
+		lines = append(lines, fmt.Sprintf("  %10s  %.2f  %s", scout.FormatPrice(e.PriceCents, cur), e.Similarity, e.Title))
+	}
+	return lines
+}
+
+// minusPrice writes a negative amount as "-$9.95", not "$-9.95".
+func minusPrice(cents int64, cur string) string {
+	if cents < 0 && cents != math.MinInt64 {
+		return "-" + scout.FormatPrice(-cents, cur)
+	}
+	return scout.FormatPrice(cents, cur)
+}
+
+// signedPoints writes points with their sign: "+2.7", "-40", "88".
+func signedPoints(p float64) string {
+	switch {
+	case p > 0:
+		return fmt.Sprintf("+%g", p)
+	case p < 0:
+		return fmt.Sprintf("-%g", -p)
+	}
+	return "0"
+}
+
+// pointsRange is what a price-led component can add, as its weight says.
+func pointsRange(name string, c scout.Component) string {
+	switch name {
+	case scout.CompMarket:
+		return "10–94"
+	case scout.CompRisk:
+		return "penalty"
+	}
+	return fmt.Sprintf("span %g", c.Weight)
 }
 
 func nonEmpty(s, def string) string {
@@ -248,7 +362,7 @@ func (a *app) rescore(cmd *cobra.Command, f scoreFlags) error {
 	if f.asJSON {
 		return writeJSON(a.stdout(), res)
 	}
-	fmt.Fprintf(a.stdout(), "re-scored %d deals: %d changed", res.Deals, res.Changed)
+	fmt.Fprintf(a.stdout(), "re-scored %s: %d changed", plural(res.Deals, "deal"), res.Changed)
 	if res.Changed > 0 {
 		fmt.Fprintf(a.stdout(), " (%d up, %d down, mean change %+.1f, largest %+.1f)", res.Up, res.Down, res.MeanDelta, res.MaxDelta)
 	}

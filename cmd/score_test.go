@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,7 +163,9 @@ func BenchmarkRescore100k(b *testing.B) {
 	if _, err := st.ApplyFetch(ctx, batch); err != nil {
 		b.Fatal(err)
 	}
-	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5})}
+	// Every listing has a photo, so the second set moves condition, which
+	// changes every price-led score.
+	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now)
@@ -256,5 +259,129 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 	cancel()
 	if _, err := rescore(cancelled, st, "", weights, scout.CompsOptions{}, now, chunk); err == nil {
 		t.Error("re-score with a cancelled context returned no error")
+	}
+}
+
+// scoreMarketFile writes a file: source with a market of one product: 30
+// honest listings around $280, one real bargain, one "broken" in its
+// description, and a case; it returns the path.
+func scoreMarketFile(t *testing.T, dir string, now time.Time) string {
+	t.Helper()
+	var ls []map[string]any
+	add := func(id, title, desc string, cents int64, cond string) {
+		ls = append(ls, map[string]any{"source": "fixture", "source_id": id, "title": title, "description": desc,
+			"price_cents": cents, "currency": "USD", "condition": cond, "posted_at": now.Add(-3 * time.Hour).Format(time.RFC3339),
+			"images": []string{"https://example.invalid/a.jpg"}})
+	}
+	for i := range 30 {
+		add(fmt.Sprintf("n%02d", i), "Nintendo Switch OLED white", "Joy-cons and dock.", int64(26000+i%5*1000), "good")
+	}
+	add("bargain", "Nintendo Switch OLED white", "Moving sale.", 14000, "good")
+	add("broken", "Nintendo Switch OLED white", "Broken screen.", 9000, "good")
+	add("case", "Nintendo Switch OLED case", "", 1500, "new")
+	data, err := json.Marshal(ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "switch.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// listingID finds a stored listing's id by its title and price in deals --json.
+func listingID(t *testing.T, c *cli, watch string, cents int64, title string) int64 {
+	t.Helper()
+	var deals []dealJSON
+	if err := json.Unmarshal([]byte(c.ok("deals", "--json", "--watch", watch, "--limit", "500")), &deals); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range deals {
+		if d.Title == title && d.PriceCents == cents {
+			return d.ID
+		}
+	}
+	t.Fatalf("no deal %q at %d in watch %s", title, cents, watch)
+	return 0
+}
+
+func TestScoreExplainNamesCompsAndSignals(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := scoreMarketFile(t, c.dir, c.now)
+	c.ok("watch", "add", "switch", "--query", "switch", "--source", "file:"+file)
+	c.ok("poll")
+	tests := []struct {
+		name, title string
+		cents       int64
+		want        []string
+	}{
+		{"bargain", "Nintendo Switch OLED white", 14000, []string{"comps: the 20 listings most like this one (title similarity 0.10 or more",
+			"Nintendo Switch OLED white", "COMPONENT", "POINTS", "is 50% below the $280 market median", "no warning signs"}},
+		{"broken in the description", "Nintendo Switch OLED white", 9000, []string{`says "broken": probably not the working item itself (−40)`}},
+		{"accessory", "Nintendo Switch OLED case", 1500, []string{`title says "case": an accessory, not the item searched for`}},
+	}
+	for _, tt := range tests {
+		id := listingID(t, c, "switch", tt.cents, tt.title)
+		out := c.ok("score", "--listing", fmt.Sprint(id), "--explain")
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: score --explain lacks %q:\n%s", tt.name, w, out)
+			}
+		}
+	}
+}
+
+// Issue 12 item 17: a listing in two watches is not explained at random,
+// and --listing is not silently dropped for --title.
+func TestScoreListingRefusesAmbiguity(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := scoreMarketFile(t, c.dir, c.now)
+	c.ok("watch", "add", "switch", "--query", "switch", "--source", "file:"+file)
+	c.ok("watch", "add", "nintendo", "--query", "nintendo", "--source", "file:"+file)
+	c.ok("poll")
+	id := fmt.Sprint(listingID(t, c, "switch", 14000, "Nintendo Switch OLED white"))
+	code, _, errs := c.run("score", "--listing", id)
+	if code != ExitUsage || !strings.Contains(errs, "--watch") || !strings.Contains(errs, "nintendo, switch") {
+		t.Errorf("listing in two watches: exit %d stderr %q, want 2 naming --watch and both watches", code, errs)
+	}
+	if out := c.ok("score", "--listing", id, "--watch", "nintendo"); !strings.Contains(out, "watch nintendo") {
+		t.Errorf("with --watch nintendo: %q, want that watch's deal", out)
+	}
+	code, _, errs = c.run("score", "--listing", id, "--title", "x")
+	if code != ExitUsage || !strings.Contains(errs, "--listing") || !strings.Contains(errs, "--title") {
+		t.Errorf("--listing with --title: exit %d stderr %q, want 2 naming both", code, errs)
+	}
+}
+
+// Issue 12 item 15: a given market price is explained as given.
+func TestScoreGivenMarketPriceExplained(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	out := c.ok("score", "--title", "IKEA Kivik sofa", "--price", "250", "--market-price", "300", "--explain")
+	if !strings.Contains(out, "market value $300.00 (given)") || strings.Contains(out, "middle half") || strings.Contains(out, "comps") {
+		t.Errorf("--market-price 300 explained as:\n%s\nwant \"market value $300.00 (given)\" and no comps sentence", out)
+	}
+}
+
+// Issue 12 item 16: counts agree with their nouns, and a loss reads -$9.95.
+func TestScoreWordsPluralsAndSigns(t *testing.T) {
+	t.Parallel()
+	m := scout.Market{MedianCents: 20000, Samples: 1, Confidence: scout.ConfidenceLow, P25Cents: 19000, P75Cents: 21000, WindowDays: 1, Condition: "all"}
+	if got := marketLine(m, "USD"); !strings.Contains(got, "from 1 comp,") || !strings.Contains(got, "last 1 day") {
+		t.Errorf("marketLine = %q, want \"from 1 comp,\" and \"last 1 day\"", got)
+	}
+	if got := marketLine(scout.Market{Similar: 1, Floor: 0.1, Confidence: scout.ConfidenceNone}, "USD"); !strings.Contains(got, "1 similar listing at") {
+		t.Errorf("marketLine = %q, want \"1 similar listing at\"", got)
+	}
+	if got := minusPrice(-995, "USD"); got != "-$9.95" {
+		t.Errorf("minusPrice(-995) = %q, want -$9.95", got)
+	}
+	c := newCLI(t)
+	out := c.ok("score", "--title", "IKEA Kivik sofa", "--price", "290", "--market-price", "300")
+	if !strings.Contains(out, "estimated profit -$") {
+		t.Errorf("a loss reads:\n%s\nwant \"estimated profit -$…\"", out)
 	}
 }

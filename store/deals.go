@@ -343,7 +343,9 @@ func receive(ctx context.Context, chunks <-chan []ScoreUpdate, timeout <-chan ti
 }
 
 // DealsForRescore returns up to limit open deals of a watch whose id is
-// above after, in id order, with the stored total (not the components): a
+// above after, in id order, with the stored total (not the components) and
+// what scoring reads of the listing (its description and category too: the
+// score reads "broken" in a description and takes comps by category): a
 // re-score pages through 100,000 deals with it, and UpdateScores compares
 // the encodings in SQL. The unary + keeps the planner on the rowid range:
 // through the (watch_id, score) index every page would sort the whole watch.
@@ -351,7 +353,8 @@ func (s *Store) DealsForRescore(ctx context.Context, watchID, after int64, limit
 	out := make([]scout.Deal, 0, limit)
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.score, d.distance_mi, l.id, l.source, l.source_id,
-			l.title, l.price_cents, l.currency, l.price_known, l.free, l.condition, l.posted_at, l.images, l.shipping_cents
+			l.title, l.price_cents, l.currency, l.price_known, l.free, l.condition, l.posted_at, l.images, l.shipping_cents,
+			l.description, l.category
 			FROM deals d JOIN listings l ON l.id = d.listing_id
 			WHERE +d.watch_id = ? AND d.id > ? AND d.status != 'dismissed' ORDER BY d.id LIMIT ?`, watchID, after, limit)
 		if err != nil {
@@ -365,7 +368,8 @@ func (s *Store) DealsForRescore(ctx context.Context, watchID, after int64, limit
 			var posted sql.NullString
 			l := &d.Listing
 			if err := rows.Scan(&d.ID, &d.Score.Total, &dist, &l.ID, &l.Source, &l.SourceID, &l.Title,
-				&l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond, &posted, &images, &l.ShippingCents); err != nil {
+				&l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond, &posted, &images, &l.ShippingCents,
+				&l.Description, &l.Category); err != nil {
 				return err
 			}
 			d.WatchID = watchID
