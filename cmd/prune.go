@@ -36,7 +36,7 @@ matches that nobody has seen since; price records older than the window (the las
 each price chart starts at a known price); poll runs and sent or failed alerts from before it. Pending
 alerts and every saved deal, with its listing and history, are kept.
 
-It works in short transactions of at most 1,000 rows, so it is safe while poll or serve run. --dry-run
+It works in short transactions of at most 250 rows, so it is safe while poll or serve run. --dry-run
 reports what a real run would remove and changes nothing. The file does not shrink: SQLite reuses the
 freed pages for new data; --vacuum rebuilds the file to give them back to the disk, holding the write lock
 while it runs.`,

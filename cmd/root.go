@@ -214,5 +214,6 @@ Everything lives in one SQLite file (--db).`,
 		newDealsCmd(a), newScoreCmd(a), newNotifyCmd(a), newAlertsCmd(a), newListingCmd(a), newBackupCmd(a), newRestoreCmd(a),
 		newDemoCmd(a), newPruneCmd(a), newHealthcheckCmd(a), newServeCmd(a), newTokenCmd(a))
 	addVersionFlag(root)
+	setupCompletion(root)
 	return root
 }
