@@ -15,6 +15,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Exit codes scripts rely on (README.md documents them).
@@ -159,6 +161,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = in
 		}
 	}
+	if isReadOnlyDB(err) && a.cfg != nil {
+		err = fmt.Errorf("%s is read-only to this user (no write access to the file or its directory), and this command writes to it: %w", a.cfg.DBPath, err)
+	}
 	// Printed once, here: commands return errors rather than log them, so
 	// a failure is one line however logs are formatted.
 	msg := err.Error()
@@ -167,6 +172,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "Run 'dealscout --help' for usage.")
 	}
 	return code
+}
+
+// isReadOnlyDB recognises SQLite's SQLITE_READONLY (and its extended codes).
+func isReadOnlyDB(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_READONLY
 }
 
 func codeFor(err error) int {

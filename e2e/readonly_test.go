@@ -61,8 +61,12 @@ func TestReadOnlyDatabaseServesReads(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 	}
 	// The premise: this user really cannot write the file.
-	if code, _, _ := run("watch", "add", "lamps", "--query", "lamp"); code == 0 {
+	code, _, stderr := run("watch", "add", "lamps", "--query", "lamp")
+	if code == 0 {
 		t.Fatal("watch add succeeded on the read-only database: the test's premise does not hold")
+	}
+	if !strings.Contains(stderr, "read-only to this user") {
+		t.Errorf("watch add on a read-only database says %q, want it to say the database is read-only", stderr)
 	}
 
 	for _, tt := range []struct {
