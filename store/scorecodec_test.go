@@ -27,6 +27,20 @@ func codecScores() map[string]scout.Score {
 		}},
 		"no market but comps counted": {Total: 12.5, ProfitCents: &profit, Market: scout.Market{Samples: 3, Confidence: "none", WindowDays: 30},
 			Components: map[string]scout.Component{}},
+		"price-led with points and comps named": {Total: 93.2, PriceLed: true, ProfitCents: &profit,
+			Market: scout.Market{MedianCents: 28000, Samples: 18, Confidence: "high", IQRCents: 2000, P25Cents: 27000, P75Cents: 29000,
+				WindowDays: 30, Condition: "good", Similar: 20, Floor: 0.1, Examples: []scout.CompExample{
+					{Title: "Nintendo Switch OLED white", PriceCents: 27500, Similarity: 1},
+					{Title: "Switch \"OLED\" <dock> & café", PriceCents: 29000, Similarity: 0.71}}},
+			Components: map[string]scout.Component{
+				"market":  {Value: 0.88, Weight: 3, Reason: "$140 is 50% below the $280 market median → 88 points", Points: 88},
+				"recency": {Value: 0.6667, Weight: 4, Reason: "posted 24 hours ago", Points: 2.7},
+				"photos":  {Value: 1, Weight: 4, Reason: "1 photo"},
+				"risk":    {Value: 0, Weight: 1, Reason: "verify: scam phrase", Points: -12.5},
+			}},
+		"similar listings but no market": {Total: 40, Market: scout.Market{Samples: 2, Confidence: "none", WindowDays: 30, Condition: "all",
+			Similar: 2, Floor: 0.1, Examples: []scout.CompExample{{Title: "Oak table", PriceCents: 100, Similarity: 0.5}}},
+			Components: map[string]scout.Component{}},
 		"escapes and extreme floats": {Total: 0, Components: map[string]scout.Component{
 			"keyword": {Value: 1e-7, Weight: 1e21, Reason: "naïve <b>&</b> \"quoted\" \\ tab\there €"},
 			"photos":  {Value: -0.25, Weight: 0, Reason: ""},
