@@ -432,6 +432,21 @@ func TestWatchEditReevaluatesDeals(t *testing.T) {
 	if n := count(); n != 3 {
 		t.Errorf("after widening and polling, %d deals, want 3", n)
 	}
+	// Deals found by a source the watch no longer has go too.
+	other := filepath.Join(c.dir, "other.jsonl")
+	more := sofas(5, 30000)[3:] // sofa-003, sofa-004 at another file source
+	writeListings(t, other, more)
+	c.ok("watch", "edit", "sofas", "--source", "file:"+file, "--source", "file:"+other)
+	c.ok("poll", "--all")
+	if n := count(); n != 5 {
+		t.Fatalf("with two sources, %d deals, want 5", n)
+	}
+	if out := c.ok("watch", "edit", "sofas", "--source", "file:"+other); !strings.Contains(out, "3 deals no longer match") {
+		t.Errorf("dropping a source printed %q, want 3 deals no longer match", out)
+	}
+	if n := count(); n != 2 {
+		t.Errorf("after dropping a source, %d deals, want 2", n)
+	}
 	// A listing entered by hand is the user's own: a filter edit keeps it.
 	g := newCLI(t, "DEALSCOUT_LEGAL_MODE=guided")
 	g.ok("watch", "add", "lamps", "--query", "lamp")
