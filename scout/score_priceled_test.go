@@ -201,3 +201,21 @@ func TestNormalizePlaceholderIsNotFree(t *testing.T) {
 		}
 	}
 }
+
+func TestScorePointsOfAPriceLedScoreAddUp(t *testing.T) {
+	t.Parallel()
+	in := couchInput()
+	in.Market = highMarket(20000)
+	in.Listing.Title = "Grey couch for parts"
+	s := ScoreDeal(in, nil)
+	sum := 0.0
+	for _, p := range ScorePoints(s) {
+		sum += p.Points
+		if p.Name == CompMarket && p.Points != s.Components[CompMarket].Points {
+			t.Errorf("market points %v, want the component's %v", p.Points, s.Components[CompMarket].Points)
+		}
+	}
+	if d := sum - s.Total; d > 0.05 || d < -0.05 {
+		t.Errorf("ScorePoints add up to %.2f, want the total %v", sum, s.Total)
+	}
+}
