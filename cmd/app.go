@@ -9,11 +9,13 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/lmittmann/tint"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/dealscout/dealscout/config"
 	"github.com/dealscout/dealscout/store"
@@ -49,6 +51,9 @@ func (a *app) now() time.Time { return a.env.Now().UTC() }
 // load reads and validates the configuration and sets up logging. A bad
 // configuration is a usage error (exit 2) naming the key.
 func (a *app) load(cmd *cobra.Command) error {
+	if err := refuseNonFinite(cmd); err != nil {
+		return err
+	}
 	flags := map[string]string{}
 	flagOf := map[string]string{} // DEALSCOUT_X → --x, for the flags given
 	set := func(name, key, val string) {
@@ -99,6 +104,22 @@ func nameFlags(err error, flagOf map[string]string) {
 	if errors.As(err, &ce) && ce.File == "" && flagOf[ce.Key] != "" {
 		ce.Key = flagOf[ce.Key]
 	}
+}
+
+// refuseNonFinite refuses NaN and ±Inf in every number flag of every
+// command: strconv reads them, and no dealscout setting means them
+// ("deals --min-score NaN" would silently match nothing).
+func refuseNonFinite(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if err != nil || (f.Value.Type() != "float64" && f.Value.Type() != "float32") {
+			return
+		}
+		if v, perr := strconv.ParseFloat(f.Value.String(), 64); perr == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			err = usageError("--%s must be a number (got %s)", f.Name, f.Value.String())
+		}
+	})
+	return err
 }
 
 func flagString(cmd *cobra.Command, name string) string {

@@ -456,11 +456,11 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			}
 			names := map[string]bool{}
 			for i := range ws {
-				if key := strings.ToLower(ws[i].Name); names[key] {
+				key := strings.ToLower(ws[i].Name)
+				if names[key] {
 					return usageError("watch import %s: watch %s appears twice (names ignore case)", args[0], scout.ShortName(ws[i].Name))
-				} else {
-					names[key] = true
 				}
+				names[key] = true
 				if err := a.validateWatch(cmd, st, &ws[i]); err != nil {
 					return withCode(ExitUsage, fmt.Errorf("watch import %s: item %d: %w", args[0], i+1, err))
 				}
