@@ -304,7 +304,7 @@ func compLines(m scout.Market, cur string) []string {
 	if m.Similar == 0 {
 		return nil
 	}
-	lines := []string{fmt.Sprintf("comps: the %s most like this one (title similarity %.2f or more, same category, never itself); most similar:",
+	lines := []string{fmt.Sprintf("comps: the %s most like this one (title similarity %.2f or more, same category when given, never itself); most similar:",
 		plural(m.Similar, "listing"), m.Floor)}
 	for _, e := range m.Examples {
 		lines = append(lines, fmt.Sprintf("  %10s  %.2f  %s", scout.FormatPrice(e.PriceCents, cur), e.Similarity, e.Title))
