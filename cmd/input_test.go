@@ -210,6 +210,11 @@ func TestMessagesSayWhatHappened(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errs, "DEALSCOUT_LOG_LEVEL") {
 		t.Errorf("DEALSCOUT_LOG_LEVEL=loud: exit %d stderr %q, want 2 naming the variable", code, errs)
 	}
+	g := newCLI(t, "DEALSCOUT_LEGAL_MODE=guided")
+	g.ok("watch", "add", "lamps", "--query", "lamp", "--min-score", "100")
+	if out := g.ok("listing", "add", "https://example.com/lamp", "--title", "Brass lamp", "--price", "30", "--watch", "lamps"); !strings.Contains(out, "0 alerts queued") {
+		t.Errorf("listing add printed %q", out)
+	}
 	for n, want := range map[int]string{0: "0 watches", 1: "1 watch", 2: "2 watches"} {
 		if got := plural(n, "watch"); got != want {
 			t.Errorf("plural(%d, watch) = %q, want %q", n, got, want)

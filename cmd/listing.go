@@ -85,8 +85,8 @@ func newListingCmd(a *app) *cobra.Command {
 			deals, _ := st.Deals(cmd.Context(), storeDealFilterFor(w.Name))
 			for _, d := range deals {
 				if d.Listing.SourceID == l.SourceID && d.Listing.Source == l.Source {
-					fmt.Fprintf(a.stdout(), "listing %d scored %.1f for watch %q; %d alerts queued, %d sent\n",
-						d.Listing.ID, d.Score.Total, w.Name, wr.AlertsQueued, res.Sent)
+					fmt.Fprintf(a.stdout(), "listing %d scored %.1f for watch %q; %s queued, %d sent\n",
+						d.Listing.ID, d.Score.Total, w.Name, plural(wr.AlertsQueued, "alert"), res.Sent)
 				}
 			}
 			return nil
