@@ -38,6 +38,9 @@ const browserPassword = "correct horse battery staple"
 
 var browserNow = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
 
+// stepTimeout bounds one step of a browser test.
+const stepTimeout = 20 * time.Second
+
 // chromiumPath finds Debian's chromium, or skips (fails in CI).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
@@ -178,7 +181,10 @@ func newBrowserEnv(t *testing.T, width, height int) *browserEnv {
 // run runs actions; on failure it saves a screenshot and says where.
 func (e *browserEnv) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	e.t.Helper()
-	if err := chromedp.Do(e.ctx, actions...); err != nil {
+	// A step gets 20 s, so a wait that never ends still leaves time for the screenshot.
+	ctx, cancel := context.WithTimeout(e.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		e.t.Fatalf("%s: %v (screenshot: %s)", step, err, e.screenshot(step))
 	}
 }
@@ -186,7 +192,9 @@ func (e *browserEnv) run(step string, actions ...chromedp.Action[chromedp.Void])
 // get runs one action that returns a value; on failure it saves a screenshot.
 func get[T any](e *browserEnv, step string, a chromedp.Action[T]) T {
 	e.t.Helper()
-	v, err := chromedp.Run(e.ctx, a)
+	ctx, cancel := context.WithTimeout(e.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		e.t.Fatalf("%s: %v (screenshot: %s)", step, err, e.screenshot(step))
 	}
