@@ -50,6 +50,9 @@ func TestScoreProperty30PercentUnderOutscoresAtOrAboveMarket(t *testing.T) {
 		m := Market{MedianCents: median, Samples: 8 + rng.IntN(30), Confidence: []string{ConfidenceMedium, ConfidenceHigh}[rng.IntN(2)], Condition: "all"}
 		// 30 % or more under, above the 35 % suspicious floor.
 		under := int64(float64(median) * (TooGoodFloor + 0.001 + rng.Float64()*(0.70-TooGoodFloor-0.001)))
+		if rng.IntN(2) == 0 {
+			under = int64(float64(median) * 0.70) // exactly 30 % under, the hardest case
+		}
 		at := int64(float64(median) * (1 + rng.Float64()))
 		bl, bd := randomListing(rng, under, "")
 		al, ad := randomListing(rng, at, "")
@@ -58,6 +61,25 @@ func TestScoreProperty30PercentUnderOutscoresAtOrAboveMarket(t *testing.T) {
 			t.Fatalf("case %d: %s (%.0f%% under a %s %s market) scored %v, not above %s at or above it (%v)\nunder %v\nat    %v",
 				i, money(under, "USD"), (1-float64(under)/float64(median))*100, m.Confidence, money(median, "USD"), b.Total,
 				money(at, "USD"), a.Total, b.Components, a.Components)
+		}
+	}
+}
+
+// The extremes the random cases may miss: a poor, month-old listing at the
+// radius with one photo, exactly 30 % under, against a new one at the
+// market, just posted, next door, with six photos.
+func TestScoreProperty30PercentUnderWorstCase(t *testing.T) {
+	t.Parallel()
+	w := priceLedWatch()
+	for _, conf := range []string{ConfidenceMedium, ConfidenceHigh} {
+		m := Market{MedianCents: 20000, Samples: 20, Confidence: conf, Condition: "all"}
+		worst := Listing{Title: "Oak table", PriceCents: 14000, PriceKnown: true, Currency: "USD", Condition: CondPoor,
+			PostedAt: scoreNow.Add(-DefaultCompsWindow), Images: []string{"a"}}
+		best := Listing{Title: "Oak table", PriceCents: 20000, PriceKnown: true, Currency: "USD", Condition: CondNew,
+			PostedAt: scoreNow, Images: []string{"a", "b", "c", "d", "e", "f"}}
+		b, a := scoreOf(w, worst, milesPtr(25), m), scoreOf(w, best, milesPtr(0), m)
+		if b.Total <= a.Total {
+			t.Errorf("%s market: worst listing 30%% under scored %v, not above the best at the market (%v)", conf, b.Total, a.Total)
 		}
 	}
 }
