@@ -359,3 +359,36 @@ func (s *Store) RotateFeedKey(ctx context.Context) error {
 		return nil
 	})
 }
+
+// HighestPrices returns, for the listings with these ids, the highest price
+// each was seen at, so a page can say how far it has dropped.
+func (s *Store) HighestPrices(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT listing_id, max(price_cents) FROM price_history
+			WHERE listing_id IN (SELECT value FROM json_each(?)) GROUP BY listing_id`, string(b))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, cents int64
+			if err := rows.Scan(&id, &cents); err != nil {
+				return err
+			}
+			out[id] = cents
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: highest prices: %w", err)
+	}
+	return out, nil
+}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -337,16 +338,28 @@ func TestBrowserScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set DEALSCOUT_SCREENSHOTS=DIR to save screenshots of the UI")
 	}
-	for _, size := range []struct{ w, h int }{{390, 844}, {1280, 800}} {
+	for _, size := range []struct {
+		w, h int
+		dark bool
+	}{{390, 844, false}, {1280, 800, false}, {390, 844, true}} {
 		e := newBrowserEnv(t, size.w, size.h)
 		e.login()
+		suffix := ""
+		if size.dark {
+			suffix = "-dark"
+			_, err := chromedp.Call(e.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+			if err != nil {
+				t.Fatalf("emulate dark mode: %v", err)
+			}
+		}
 		for _, shot := range []struct{ name, path string }{
 			{"deals", "/"}, {"deal", fmt.Sprintf("/deals/%d?watch=bikes", e.fx.BestID)},
 		} {
 			e.run("open "+shot.name, chromedp.Navigate(e.url+shot.path), chromedp.WaitReady(chromedp.CSS("main")), chromedp.Sleep(300*time.Millisecond))
 			shots := map[string][]byte{
-				fmt.Sprintf("%s-%dx%d.png", shot.name, size.w, size.h):      get(e, "screenshot", chromedp.CaptureScreenshot()),
-				fmt.Sprintf("%s-%dx%d-full.png", shot.name, size.w, size.h): get(e, "full screenshot", chromedp.FullScreenshot(100)),
+				fmt.Sprintf("%s-%dx%d%s.png", shot.name, size.w, size.h, suffix):      get(e, "screenshot", chromedp.CaptureScreenshot()),
+				fmt.Sprintf("%s-%dx%d%s-full.png", shot.name, size.w, size.h, suffix): get(e, "full screenshot", chromedp.FullScreenshot(100)),
 			}
 			for name, b := range shots {
 				if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {

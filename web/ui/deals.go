@@ -164,7 +164,7 @@ type dealCard struct {
 	Under    float64
 	HasUnder bool
 	Verify   string
-	Drop     string // "↓ $40" when the price fell since first seen
+	Drop     string // "↓ $75 from $450" when the price fell since it was first seen
 }
 
 type dealsView struct {
@@ -213,9 +213,22 @@ func (u *UI) deals(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Total = total
+	ids := make([]int64, 0, len(deals))
+	for _, d := range deals {
+		ids = append(ids, d.Listing.ID)
+	}
+	highest, err := u.d.Store.HighestPrices(ctx, ids)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	for _, d := range deals {
 		c := dealCard{Deal: d, Verify: verifyWarning(d.Score)}
 		c.Under, c.HasUnder = underMarket(d)
+		if hi := highest[d.Listing.ID]; d.Listing.PriceKnown && !d.Listing.Free && hi > d.Listing.PriceCents {
+			c.Drop = "↓ " + strings.TrimSuffix(money(hi-d.Listing.PriceCents, d.Listing.Currency), ".00") + " from " +
+				strings.TrimSuffix(money(hi, d.Listing.Currency), ".00")
+		}
 		v.Deals = append(v.Deals, c)
 	}
 	if len(deals) > 0 {

@@ -109,7 +109,7 @@ func TestPagesRender(t *testing.T) {
 		want []string
 	}{
 		{"/", []string{"<h1>Deals</h1>", "Trek FX 3 commuter bike, 54 cm", "$375.00", "38% under market ($605.00, 24 comps)", "3.2 mi",
-			`<time datetime="2026-12-01T17:30:00Z" title="1 Dec 2026, 09:30 PST (America/Los_Angeles)">30 min ago</time>`, "⚠ verify:", ">Save<", ">Dismiss<"}},
+			`<time datetime="2026-12-01T17:30:00Z" title="1 Dec 2026, 09:30 PST (America/Los_Angeles)">30 min ago</time>`, "⚠ verify:", ">Save<", ">Dismiss<", "↓ $75 from $450"}},
 		{"/?watch=couches&free=1", []string{"Free IKEA sofa", "FREE"}},
 		{"/?sort=price", []string{"Lowest price"}},
 		{"/?sort=profit", []string{"Highest profit"}},
