@@ -100,6 +100,8 @@ func TestFeedCredentialsNeverShownOrStored(t *testing.T) {
 		{"poll failing table", true, false, []string{"poll"}},
 		{"poll dropped", false, true, []string{"poll", "--json"}},
 		{"deals", false, false, []string{"deals", "--json"}},
+		{"watch list", false, false, []string{"watch", "list"}},
+		{"watch show", false, false, []string{"watch", "show", "tables"}},
 	} {
 		fail.Store(step.fail)
 		drop.Store(step.drop)

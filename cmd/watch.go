@@ -302,7 +302,7 @@ func newWatchListCmd(a *app) *cobra.Command {
 				if w.Paused {
 					state = "paused"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", w.Name, clip(w.Query, 40), strings.Join(w.Sources, ","),
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", w.Name, clip(w.Query, 40), shownSources(w.Sources, ","),
 					priceRange(w), scout.FormatEvery(w.Every), strings.Join(w.Notify, ","), state)
 			}
 			return tw.Flush()
@@ -336,7 +336,7 @@ func newWatchShowCmd(a *app) *cobra.Command {
 				loc = fmt.Sprintf("%.4f,%.4f", w.Lat, w.Lng)
 			}
 			rows := [][2]string{{"name", w.Name}, {"query", w.Query}, {"exclude", strings.Join(w.Exclude, ", ")},
-				{"sources", strings.Join(w.Sources, ", ")}, {"price", priceRange(w)}, {"currency", w.Currency},
+				{"sources", shownSources(w.Sources, ", ")}, {"price", priceRange(w)}, {"currency", w.Currency},
 				{"conditions", joinConds(w.Conditions)}, {"location", loc}, {"radius", fmt.Sprintf("%g mi", w.RadiusMi)},
 				{"alert at score", fmt.Sprintf("%g", w.MinScore)}, {"notify", strings.Join(w.Notify, ", ")},
 				{"every", scout.FormatEvery(w.Every)}, {"digest", w.Digest}, {"quiet", w.Quiet},
