@@ -180,7 +180,11 @@ func (s *scheduler) due(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := s.a.now()
+	return dueWatches(ws, s.a.now()), nil
+}
+
+// dueWatches picks the names of the watches due at now.
+func dueWatches(ws []scout.Watch, now time.Time) []string {
 	var out []string
 	for _, w := range ws {
 		if w.Paused {
@@ -190,7 +194,7 @@ func (s *scheduler) due(ctx context.Context) ([]string, error) {
 			out = append(out, w.Name)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // jitter is a delay of up to a tenth of the watch's interval (at most
