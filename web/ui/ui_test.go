@@ -549,3 +549,47 @@ func TestLoginPage(t *testing.T) {
 		t.Errorf("login page: status %d, body:\n%s", rec.Code, body)
 	}
 }
+
+func TestNewSinceLastVisit(t *testing.T) {
+	e := newEnv(t)
+	cookie := func(prev, last time.Time) string {
+		return fmt.Sprintf("dealscout_visit=%d.%d", prev.Unix(), last.Unix())
+	}
+	cases := []struct {
+		name, cookie string
+		want         string
+		nextPrev     time.Time
+	}{
+		// Still the same visit (last view 5 min ago): deals since the visit before, 25 min ago.
+		{"same visit", cookie(testNow.Add(-25*time.Minute), testNow.Add(-5*time.Minute)), "1–4 of 4", testNow.Add(-25 * time.Minute)},
+		// A new visit (last view 35 min ago): that view becomes the previous
+		// visit, so the week-old Trek no longer counts as new.
+		{"new visit", cookie(testNow.Add(-7*24*time.Hour), testNow.Add(-35*time.Minute)), "1–11 of 11", testNow.Add(-35 * time.Minute)},
+		{"first visit", "", "1–12 of 12", time.Time{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var hdr []string
+			if c.cookie != "" {
+				hdr = []string{"Cookie", c.cookie}
+			}
+			res, body := e.do(http.MethodGet, "/?new=1", nil, hdr...)
+			if !strings.Contains(body, c.want) {
+				t.Errorf("count %q missing", c.want)
+			}
+			var next string
+			for _, ck := range res.Cookies() {
+				if ck.Name == "dealscout_visit" {
+					next = ck.Value
+				}
+			}
+			var wantPrev int64
+			if !c.nextPrev.IsZero() {
+				wantPrev = c.nextPrev.Unix()
+			}
+			if want := fmt.Sprintf("%d.%d", wantPrev, testNow.Unix()); next != want {
+				t.Errorf("visit cookie %q, want %q", next, want)
+			}
+		})
+	}
+}
