@@ -98,11 +98,13 @@ func (c *MarketCache) For(l Listing) Market {
 		tm = c.search(ti.words, cur, category, ti.accessory, cond)
 		c.memo[string(k)] = tm
 	}
-	self := l.Key()
-	if _, near := tm.keys[self]; !near {
+	// l.Key() built on the stack: the lookup does not allocate.
+	var kbuf [128]byte
+	self := append(append(append(kbuf[:0], l.Source...), 0), l.SourceID...)
+	if _, near := tm.keys[string(self)]; !near {
 		return tm.market
 	}
-	return c.marketOf(tm, self)
+	return c.marketOf(tm, string(self))
 }
 
 // titleInfo is what the market search needs from a title.

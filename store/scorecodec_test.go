@@ -153,3 +153,22 @@ func TestComponentsRejectBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The one-decimal fast path writes what strconv writes.
+func TestAppendJSONFloatTenthsMatchStrconv(t *testing.T) {
+	t.Parallel()
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, -0.1, 2.7, 87.9, 94, -40, 1e14 + 0.5, 123456789.3, -0.5, 0.30000000000000004, 1.0 / 3, 2.675}
+	for k := -20000; k <= 20000; k += 7 {
+		vals = append(vals, float64(k)/10, math.Round(float64(k)*1.3)/10)
+	}
+	for _, f := range vals {
+		got, err := appendJSONFloat(nil, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Errorf("appendJSONFloat(%v) = %s, want %s (encoding/json)", f, got, want)
+		}
+	}
+}
