@@ -206,7 +206,11 @@ func (h *harness) printTable(w io.Writer, took time.Duration) {
 	defer h.mu.Unlock()
 	for _, r := range h.rows {
 		if r.note != "" {
-			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", r.measure, r.note)
+			note := r.note
+			if r := []rune(note); len(r) > 240 { // the log above has the whole error
+				note = string(r[:240]) + "…"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", r.measure, strings.ReplaceAll(note, "\n", " "))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.measure, dash(r.measured), dash(r.ceiling), dash(r.ratio), dash(r.target), dash(r.verdict))
