@@ -165,6 +165,31 @@ func newBrowserEnv(t *testing.T, width, height int) *browserEnv {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	// A script error or a Content-Security-Policy refusal (an inline script
+	// or style the policy blocks) fails the test: the page would be broken
+	// for users in the same way.
+	var mu sync.Mutex
+	var problems []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException || strings.Contains(m.Text, "Content Security Policy") {
+				mu.Lock()
+				problems = append(problems, fmt.Sprintf("%s: %s (%s)", m.Type, m.Text, m.URL))
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Errorf("browser console: %s", p)
+		}
+	})
 	// Any alert() means a listing's text ran as script. The listener may
 	// not send commands itself, so a goroutine dismisses the dialog.
 	err = chromedp.Listen(ctx, func(ev any) {
