@@ -14,14 +14,14 @@ import (
 // not the global registry, so nothing another package registers leaks into
 // /metrics and tests get a fresh one each.
 type Metrics struct {
-	reg            *prometheus.Registry
-	httpDuration   *prometheus.HistogramVec
-	polls          *prometheus.CounterVec
-	fetched        *prometheus.CounterVec
-	newListings    *prometheus.CounterVec
-	sourceErrors   *prometheus.CounterVec
-	scores         prometheus.Histogram
-	skippedRounds  prometheus.Counter
+	reg           *prometheus.Registry
+	httpDuration  *prometheus.HistogramVec
+	polls         *prometheus.CounterVec
+	fetched       *prometheus.CounterVec
+	newListings   *prometheus.CounterVec
+	sourceErrors  *prometheus.CounterVec
+	scores        prometheus.Histogram
+	skippedRounds prometheus.Counter
 }
 
 // NewMetrics builds the registry with Go runtime and process collectors.
