@@ -119,13 +119,11 @@ func readSignals(l Listing, title []string) Signals {
 	if l.Description != "" {
 		desc = appendTokens(buf[:0], l.Description)
 	}
-	s.NotItem = signalIdx.find(kindNotItem, title, desc, true)
-	s.NotOffer = signalIdx.find(kindNotOffer, title, desc, false)
+	found := signalIdx.findAll(title, desc)
+	s.NotItem, s.NotOffer, s.Scam, s.Sealed = found[kindNotItem], found[kindNotOffer], found[kindScam], found[kindSealed]
 	s.Lot, s.LotCount = findLot(title)
 	s.Accessory = findAccessory(title)
-	s.Placeholder = findPlaceholder(l, title, desc)
-	s.Scam = signalIdx.find(kindScam, title, desc, false)
-	s.Sealed = signalIdx.find(kindSealed, title, desc, true)
+	s.Placeholder = placeholderOf(l, found[kindPlaceholder])
 	return s
 }
 
@@ -161,22 +159,30 @@ var signalIdx = func() signalIndex {
 	return ix
 }()
 
-// find returns the earliest-listed phrase of kind found in its scope.
-func (ix signalIndex) find(kind int, title, desc []string, negatable bool) string {
-	best, bestOrder := "", -1
+// negatable kinds ignore a single word right after a negation ("never broken").
+var negatable = [kindCount]bool{kindNotItem: true, kindSealed: true}
+
+// findAll returns, for each kind, the earliest-listed phrase found in its
+// scope, in one pass over the words.
+func (ix signalIndex) findAll(title, desc []string) [kindCount]string {
+	var best [kindCount]string
+	var order [kindCount]int
+	for k := range order {
+		order[k] = -1
+	}
 	scan := func(words []string, titleText bool) {
 		for i, w := range words {
 			for _, p := range ix.byFirst[w] {
-				if p.kind != kind || (!titleText && p.scope != scopeBoth) || (bestOrder >= 0 && p.order >= bestOrder) {
+				if (!titleText && p.scope != scopeBoth) || (order[p.kind] >= 0 && p.order >= order[p.kind]) {
 					continue
 				}
 				if i+len(p.words) > len(words) || !equalWords(words[i:i+len(p.words)], p.words) {
 					continue
 				}
-				if negatable && len(p.words) == 1 && negated(words, i) {
+				if negatable[p.kind] && len(p.words) == 1 && negated(words, i) {
 					continue
 				}
-				best, bestOrder = p.phrase, p.order
+				best[p.kind], order[p.kind] = p.phrase, p.order
 			}
 		}
 	}
@@ -312,17 +318,16 @@ func QueryAsksForAccessory(t Terms) bool {
 	return false
 }
 
-// findPlaceholder finds a placeholder price: $0 or $1 with "call for price"
-// or "make an offer", a $1 that is not a giveaway, or a typed pattern like
-// $123 or $1111.
-func findPlaceholder(l Listing, title, desc []string) string {
+// placeholderOf says whether the price is a placeholder, given the
+// placeholder phrase found in the text ("" for none): $0 or $1 with "call for
+// price" or "make an offer", a $1 that is not a giveaway, or a typed pattern
+// like $123 or $1111.
+func placeholderOf(l Listing, phrase string) string {
 	if !l.PriceKnown {
 		return ""
 	}
-	if l.PriceCents <= 100 {
-		if p := signalIdx.find(kindPlaceholder, title, desc, false); p != "" {
-			return FormatPrice(l.PriceCents, l.Currency) + " with " + strconv.Quote(p)
-		}
+	if l.PriceCents <= 100 && phrase != "" {
+		return FormatPrice(l.PriceCents, l.Currency) + " with " + strconv.Quote(phrase)
 	}
 	if l.PriceCents%100 == 0 && placeholderDollars[l.PriceCents/100] && !(l.PriceCents == 100 && l.Free) {
 		return FormatPrice(l.PriceCents, l.Currency)
@@ -333,5 +338,5 @@ func findPlaceholder(l Listing, title, desc []string) string {
 // IsPlaceholderPrice reports whether a listing's price is a placeholder, so
 // that normalisation does not call a "$0 — call for price" listing free.
 func IsPlaceholderPrice(l Listing) bool {
-	return findPlaceholder(l, tokens(l.Title), tokens(l.Description)) != ""
+	return placeholderOf(l, signalIdx.findAll(tokens(l.Title), tokens(l.Description))[kindPlaceholder]) != ""
 }

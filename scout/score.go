@@ -270,14 +270,20 @@ func marketValue(l *Listing, m *Market) factor {
 	if !known {
 		return factor{unknownValue, reasonNoPrice}
 	}
-	cur := currencyOr(l.Currency)
 	v := clamp01(1.5 - float64(price)/float64(m.MedianCents))
-	// "the %s market median (%d comps[ in any condition], %s confidence)"
 	var buf [160]byte
-	b := appendAgainst(buf[:0], price, m.MedianCents, cur, "below", "above", l.Free)
+	return factor{v, string(appendMarketReason(buf[:0], price, l, m))}
+}
+
+// appendMarketReason appends how a known price compares with the market:
+// "the %s market median (%d comps[ in any condition], %s confidence)", or
+// "the %s market value you gave".
+func appendMarketReason(b []byte, price int64, l *Listing, m *Market) []byte {
+	cur := currencyOr(l.Currency)
+	b = appendAgainst(b, price, m.MedianCents, cur, "below", "above", l.Free)
 	b = appendMoney(append(b, "the "...), m.MedianCents, cur)
 	if m.Condition == "given" {
-		return factor{v, string(append(b, " market value you gave"...))}
+		return append(b, " market value you gave"...)
 	}
 	b = strconv.AppendInt(append(b, " market median ("...), int64(m.Samples), 10)
 	if m.Samples == 1 {
@@ -289,7 +295,7 @@ func marketValue(l *Listing, m *Market) factor {
 		b = append(b, " in any condition"...)
 	}
 	b = append(append(b, ", "...), m.Confidence...)
-	return factor{v, string(append(b, " confidence)"...))}
+	return append(b, " confidence)"...)
 }
 
 // limitValue is 1 − price/limit: the further under the user's own limit, the
