@@ -204,18 +204,26 @@ func (h *harness) printTable(w io.Writer, took time.Duration) {
 	fmt.Fprintln(tw, "-------\t--------\t-------\t-----\t------\t------")
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	var long []string
 	for _, r := range h.rows {
 		if r.note != "" {
-			note := r.note
-			if r := []rune(note); len(r) > 240 { // the log above has the whole error
-				note = string(r[:240]) + "…"
+			note := strings.ReplaceAll(r.note, "\n", " ")
+			if len([]rune(note)) > 90 { // errors are listed in full under the table
+				long = append(long, fmt.Sprintf("[%d] %s: %s", len(long)+1, r.measure, note))
+				note = fmt.Sprintf("error [%d], below", len(long))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", r.measure, strings.ReplaceAll(note, "\n", " "))
+			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", r.measure, note)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.measure, dash(r.measured), dash(r.ceiling), dash(r.ratio), dash(r.target), dash(r.verdict))
 	}
 	_ = tw.Flush()
+	if len(long) > 0 {
+		fmt.Fprintln(w)
+		for _, l := range long {
+			fmt.Fprintln(w, l)
+		}
+	}
 }
 
 func dash(s string) string {

@@ -43,7 +43,9 @@ func load(ctx context.Context, url string, header http.Header, d time.Duration, 
 	tr := &http.Transport{MaxIdleConnsPerHost: apiConns, MaxConnsPerHost: apiConns, DisableCompression: true,
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	// A slow answer is a measurement, not an error: only one that takes
+	// longer than a minute fails the run.
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
 	var clientSeq atomic.Uint64
 	get := func() (time.Duration, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
