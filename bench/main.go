@@ -157,6 +157,7 @@ var groups = []group{
 	{"binary", "release binary size", measureBinary},
 	{"ingest", "poll of new listings from file:, a paged fake eBay and a fake feed; unchanged and 10 % re-polls; raw upsert ceiling", measureIngest},
 	{"memory", "peak RSS of a file: poll of many new listings and of the same with every price changed; growth 10×", measureMemory},
+	{"filemem", "peak RSS of a file: poll of many listings none of which matches: the source and store without comps", measureFileMemory},
 	{"feed", "peak RSS of a poll of a 10 MB feed", measureFeed10MB},
 	{"store", "re-score every deal, cold start of a poll with nothing due, bytes per stored listing", measureStored},
 	{"alert", "one new free listing to a fake Discord webhook, from the start of poll", measureAlert},

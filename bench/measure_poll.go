@@ -347,9 +347,6 @@ func measureMemory(ctx context.Context, h *harness) error {
 		h.add(row{measure: fmt.Sprintf("peak RSS, re-poll %s, every price changed", fmtCount(n)), measured: rssCell(rAgain, st),
 			target: "≤ 150 MB", verdict: verdict(!st && rAgain <= 150e6)})
 	}
-	if err := h.unmatchedPolls(ctx, items); err != nil {
-		return err
-	}
 	base, _, err := h.firstPolls(ctx, items[:small], nil)
 	if err != nil {
 		return err
@@ -374,7 +371,8 @@ func measureMemory(ctx context.Context, h *harness) error {
 // unmatchedPolls polls the same listings for a watch none of them matches:
 // they are stored (for comps and gone tracking) but not scored, so this is
 // the memory of the file: source and the store's write path without comps.
-func (h *harness) unmatchedPolls(ctx context.Context, items []item) error {
+func measureFileMemory(ctx context.Context, h *harness) error {
+	items := genItems(0, h.sz.big)
 	n := len(items)
 	var walls, rss []float64
 	for range h.o.reps {
