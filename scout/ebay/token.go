@@ -24,7 +24,7 @@ type TokenCache interface {
 }
 
 // tokenScope is the public-data scope client-credentials tokens need for Browse.
-const tokenScope = "https://api.ebay.com/oauth/api_scope"
+const tokenScope = "https://api.ebay.com/oauth/api_scope" // #nosec G101 -- a public OAuth scope name, not a credential
 
 // renewBefore renews a token this long before eBay says it expires, so a
 // token never dies between our check and eBay's.
