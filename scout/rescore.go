@@ -29,8 +29,8 @@ type MarketCache struct {
 	last   []int64 // when each comp was last known, for ties: newer first
 	ok     []bool  // comp is comparable and in the window
 	acc    []bool  // comp is an accessory
-	memo   map[string]*titleMarket
-	titles map[string]titleInfo
+	memo   map[memoKey]*titleMarket
+	titles map[string]*titleInfo
 }
 
 // titleMarket is the market of one distinct title, and the neighbours it
@@ -49,7 +49,7 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 	o.Now = now
 	o = o.withDefaults()
 	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)), last: make([]int64, len(comps)),
-		memo: map[string]*titleMarket{}, titles: map[string]titleInfo{}}
+		memo: map[memoKey]*titleMarket{}, titles: map[string]*titleInfo{}}
 	docs := make([][]string, len(comps))
 	for i := range comps {
 		cp := &comps[i]
@@ -72,31 +72,20 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 func (c *MarketCache) For(l Listing) Market {
 	ti, ok := c.titles[l.Title]
 	if !ok {
-		ti.words = similarityTokens(l.Title)
-		ti.joined = strings.Join(ti.words, " ")
-		ti.accessory = findAccessory(tokens(l.Title)) != ""
+		words := similarityTokens(l.Title)
+		ti = &titleInfo{words: words, joined: strings.Join(words, " "), accessory: findAccessory(tokens(l.Title)) != ""}
 		c.titles[l.Title] = ti
 	}
-	cur := currencyOr(l.Currency)
-	cond := vocabCondition(l.Condition)
 	category := l.Category
 	if category != "" {
 		category = strings.ToLower(strings.TrimSpace(category))
 	}
-	// The key is built on the stack; the lookup with string(k) does not
-	// allocate, and every deal of a re-score looks its market up here.
-	var buf [256]byte
-	k := append(buf[:0], cur...)
-	k = append(append(k, '|'), cond...)
-	k = append(append(k, '|'), category...)
-	if ti.accessory {
-		k = append(k, "|acc"...)
-	}
-	k = append(append(k, '|'), ti.joined...)
-	tm, ok := c.memo[string(k)]
+	k := memoKey{words: ti.joined, cur: currencyOr(l.Currency), cond: vocabCondition(l.Condition), category: category,
+		accessory: ti.accessory}
+	tm, ok := c.memo[k]
 	if !ok {
-		tm = c.search(ti.words, cur, category, ti.accessory, cond)
-		c.memo[string(k)] = tm
+		tm = c.search(ti.words, k.cur, category, ti.accessory, k.cond)
+		c.memo[k] = tm
 	}
 	// l.Key() built on the stack: the lookup does not allocate.
 	var kbuf [128]byte
@@ -105,6 +94,13 @@ func (c *MarketCache) For(l Listing) Market {
 		return tm.market
 	}
 	return c.marketOf(tm, string(self))
+}
+
+// memoKey is what a title's market depends on besides the comps.
+type memoKey struct {
+	words, cur, category string
+	cond                 Condition
+	accessory            bool
 }
 
 // titleInfo is what the market search needs from a title.

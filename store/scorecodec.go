@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/dealscout/dealscout/scout"
 )
@@ -289,15 +290,29 @@ func appendTenths(b []byte, t int64) []byte {
 	return b
 }
 
-// appendJSONString quotes plain printable ASCII directly and leaves anything
-// that needs escaping (quotes, controls, <, >, &, non-ASCII) to encoding/json.
+// appendJSONString quotes plain printable ASCII and valid UTF-8 directly and
+// leaves anything that needs escaping (quotes, controls, <, >, &, U+2028,
+// U+2029, invalid UTF-8) to encoding/json, byte for byte as it writes them.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c >= utf8.RuneSelf {
+			// Valid UTF-8 is written as is, as encoding/json does ("→" in
+			// every price-led reason), except U+2028 and U+2029, which it
+			// escapes, and invalid bytes, which it replaces.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+				q, _ := json.Marshal(s) // a string always encodes
+				return append(b, q...)
+			}
+			i += size
+			continue
+		}
+		if c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(b, q...)
 		}
+		i++
 	}
 	b = append(b, '"')
 	b = append(b, s...)

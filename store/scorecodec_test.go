@@ -172,3 +172,16 @@ func TestAppendJSONFloatTenthsMatchStrconv(t *testing.T) {
 		}
 	}
 }
+
+// Strings are written as encoding/json writes them, escapes and all.
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "plain", "$140 is 50% below → 87.9 points", "says \"broken\" (−40)", "10–94", "café ÆRØ 日本",
+		"line\u2028sep", "para\u2029sep", "bad \xff byte", "del \x7f", "tab\t", "<b>&</b>", `back\slash`, "emoji 🎸"} {
+		got := appendJSONString(nil, s)
+		want, _ := json.Marshal(s)
+		if string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
