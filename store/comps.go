@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // WatchesOfListing returns the names of the watches a listing is matched
@@ -30,4 +32,19 @@ func (s *Store) WatchesOfListing(ctx context.Context, listingID int64) ([]string
 		return nil, fmt.Errorf("store: watches of listing %d: %w", listingID, err)
 	}
 	return out, nil
+}
+
+// imageList reads a listing's stored images, a JSON array of URLs. Our own
+// arrays of plain strings (no escapes) are split directly: a re-score reads
+// 100,000 of them, and encoding/json was a tenth of its reading time.
+func imageList(s string) []string {
+	if s == "[]" || s == "" {
+		return nil
+	}
+	if len(s) >= 4 && s[:2] == `["` && s[len(s)-2:] == `"]` && !strings.ContainsRune(s, '\\') {
+		return strings.Split(s[2:len(s)-2], `","`)
+	}
+	var out []string
+	_ = json.Unmarshal([]byte(s), &out)
+	return out
 }

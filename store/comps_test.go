@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -68,5 +69,26 @@ func TestWatchesOfListing(t *testing.T) {
 	}
 	if got, err := s.WatchesOfListing(ctx, 999); err != nil || len(got) != 0 {
 		t.Errorf("WatchesOfListing(999) = %v, %v; want none", got, err)
+	}
+}
+
+// imageList reads what encoding/json reads, for stored arrays of every kind.
+func TestImageListMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, arr := range [][]string{nil, {}, {"https://x/a.jpg"}, {"a", "b", ""}, {`q"uote`, `back\slash`}, {"", ""},
+		{"https://x/a.jpg?x=1,2", `","`}, {"café 日本"}} {
+		b, _ := json.Marshal(arr)
+		var want []string
+		_ = json.Unmarshal(b, &want)
+		got := imageList(string(b))
+		if len(want) == 0 && len(got) == 0 {
+			continue
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("imageList(%s) = %q, want %q", b, got, want)
+		}
+	}
+	if got := imageList(`[ "a" , "b" ]`); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("spaced array: %q", got)
 	}
 }

@@ -377,9 +377,7 @@ func (s *Store) DealsForRescore(ctx context.Context, watchID, after int64, limit
 				d.DistanceMi = &dist.Float64
 			}
 			l.Condition, l.PostedAt = scout.Condition(cond), parseTS(posted)
-			if images != "[]" {
-				_ = json.Unmarshal([]byte(images), &l.Images)
-			}
+			l.Images = imageList(images)
 			out = append(out, d)
 		}
 		return rows.Err()
