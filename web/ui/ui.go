@@ -143,10 +143,10 @@ type LoginView struct {
 	Next  string // local path to return to after login
 }
 
-// RenderLogin writes the login page. Package web calls it from its /login
-// handlers with the status it chose (200, 401 or 429 set beforehand is kept
-// only if w's header was not yet written; RenderLogin writes 200 unless v.Error
-// is set, then 401).
+// RenderLogin writes the login page: status 200, or 401 when v.Error is set.
+// Package web owns the login logic and calls it from its /login handlers; to
+// answer with another status (429 after too many attempts) it passes a
+// ResponseWriter that writes its own status instead.
 func (u *UI) RenderLogin(w http.ResponseWriter, r *http.Request, v LoginView) {
 	status := http.StatusOK
 	if v.Error != "" {
