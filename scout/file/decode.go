@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -50,29 +51,100 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // the whole decode. Records marked "availability": "sold" (or gone, removed,
 // expired, deleted) are left out, so a source polling the file sees them go.
 // An empty input is no listings.
+//
+// It streams: records are decoded one at a time as they are read, so a poll
+// holds the listings but never the file itself (about 60 MB for 100,000
+// listings) beside them.
 func Decode(r io.Reader, name string) ([]scout.Listing, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: read: %w", name, err)
-	}
-	if int64(len(data)) > MaxFileBytes {
+	in := &input{r: io.LimitReader(r, MaxFileBytes+1)}
+	br := bufio.NewReaderSize(in, 64<<10)
+	out, err := decode(br, in, name)
+	if in.n > MaxFileBytes {
+		// Whatever went wrong at the cut, the size is what to fix.
 		return nil, fmt.Errorf("%s: larger than the %d MiB limit", name, MaxFileBytes>>20)
 	}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	switch {
-	case len(trimmed) == 0:
-		return nil, nil
-	case trimmed[0] == '[':
-		return decodeArray(data, name)
-	case trimmed[0] == '{':
-		return decodeLines(data, name)
-	}
-	return nil, fmt.Errorf("%s: want a JSON array of listings or one JSON object per line, but it starts with %q", name, firstRune(trimmed))
+	return out, err
 }
 
-func decodeArray(data []byte, name string) ([]scout.Listing, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+func decode(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
+	if bom, _ := br.Peek(len(utf8BOM)); bytes.Equal(bom, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+		in.consumed(int64(len(utf8BOM)))
+	}
+	// Skip leading space, keeping the offset the decoders start at.
+	for {
+		c, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: read: %w", name, err)
+		}
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			_ = br.UnreadByte()
+			break
+		}
+		in.consumed(1)
+	}
+	first, err := br.Peek(4)
+	if len(first) == 0 {
+		return nil, fmt.Errorf("%s: read: %w", name, err)
+	}
+	switch first[0] {
+	case '[':
+		return decodeArray(br, in, name)
+	case '{':
+		lineNo := in.lineAt(in.base)
+		in.nl = nil // lines are counted as they are read from here on
+		in.skipLines = true
+		return decodeLines(br, lineNo-1, name)
+	}
+	return nil, fmt.Errorf("%s: want a JSON array of listings or one JSON object per line, but it starts with %q", name, firstRune(first))
+}
+
+// input counts what is read from the file and where its lines start, so a
+// record's line can be named without keeping the file. Offsets asked of
+// lineAt only grow, so newlines before the last one asked are folded into
+// a count and forgotten: the memory is bounded by the read-ahead.
+type input struct {
+	r     io.Reader
+	n     int64   // bytes read so far
+	base  int64   // bytes consumed before the decoder started
+	lines int     // newlines before the offsets still held
+	nl    []int64 // offsets of newlines not yet folded into lines
+	// skipLines stops recording newlines once the JSON lines decoder,
+	// which counts its own, has taken over.
+	skipLines bool
+}
+
+func (in *input) Read(p []byte) (int, error) {
+	k, err := in.r.Read(p)
+	if !in.skipLines {
+		for i, c := range p[:k] {
+			if c == '\n' {
+				in.nl = append(in.nl, in.n+int64(i))
+			}
+		}
+	}
+	in.n += int64(k)
+	return k, err
+}
+
+func (in *input) consumed(k int64) { in.base += k }
+
+// lineAt is the 1-based line of the byte at off (from the file's start).
+func (in *input) lineAt(off int64) int {
+	i := 0
+	for i < len(in.nl) && in.nl[i] < off {
+		i++
+	}
+	in.lines += i
+	in.nl = in.nl[:copy(in.nl, in.nl[i:])]
+	return in.lines + 1
+}
+
+func decodeArray(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
+	dec := json.NewDecoder(br)
 	if _, err := dec.Token(); err != nil { // the '['
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -81,12 +153,19 @@ func decodeArray(data []byte, name string) ([]scout.Listing, error) {
 	n := 0
 	for dec.More() {
 		n++
-		line := lineAt(data, recordStart(data, dec.InputOffset()))
 		if n > MaxRecords {
 			return nil, fmt.Errorf("%s: more than %d records", name, MaxRecords)
 		}
+		// The record's own bytes tell exactly where it started: its end
+		// minus its length. A record that does not parse is placed after
+		// the separator the decoder has already seen.
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, decodeError(name, n, in.lineAt(in.base+nextValue(dec)), err)
+		}
+		line := in.lineAt(in.base + dec.InputOffset() - int64(len(raw)))
 		var rec record
-		if err := dec.Decode(&rec); err != nil {
+		if err := json.Unmarshal(raw, &rec); err != nil {
 			return nil, decodeError(name, n, line, err)
 		}
 		l, keep, ferr := rec.listing()
@@ -109,36 +188,65 @@ func decodeArray(data []byte, name string) ([]scout.Listing, error) {
 	return out, nil
 }
 
-func decodeLines(data []byte, name string) ([]scout.Listing, error) {
+// nextValue is the decoder's offset past the separator and space that
+// follow its last value, as far as its buffer holds them; it reads the
+// buffer's copy, so it never consumes input.
+func nextValue(dec *json.Decoder) int64 {
+	off := dec.InputOffset()
+	rest := dec.Buffered()
+	var c [1]byte
+	for {
+		if k, _ := rest.Read(c[:]); k == 0 {
+			return off
+		}
+		switch c[0] {
+		case ' ', '\t', '\r', '\n', ',':
+			off++
+		default:
+			return off
+		}
+	}
+}
+
+// decodeLines reads one record per line; lineNo is the number of lines
+// before the first (the leading space skipped may hold some).
+func decodeLines(br *bufio.Reader, lineNo int, name string) ([]scout.Listing, error) {
 	var out []scout.Listing
 	seen := make(map[string]int)
 	n := 0
-	for lineNo := 1; len(data) > 0; lineNo++ {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte("\n"))
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+	for {
+		raw, rerr := br.ReadBytes('\n')
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
+			return nil, fmt.Errorf("%s: read: %w", name, rerr)
 		}
-		if n++; n > MaxRecords {
-			return nil, fmt.Errorf("%s: more than %d records", name, MaxRecords)
+		if len(raw) == 0 && rerr != nil {
+			return out, nil
 		}
-		var rec record
-		if err := json.Unmarshal(line, &rec); err != nil {
-			return nil, decodeError(name, 0, lineNo, err)
+		lineNo++
+		line := bytes.TrimSpace(raw)
+		if len(line) > 0 {
+			if n++; n > MaxRecords {
+				return nil, fmt.Errorf("%s: more than %d records", name, MaxRecords)
+			}
+			var rec record
+			if err := json.Unmarshal(line, &rec); err != nil {
+				return nil, decodeError(name, 0, lineNo, err)
+			}
+			l, keep, ferr := rec.listing()
+			if ferr == nil {
+				ferr = checkRepeat(seen, l, lineNo, "line")
+			}
+			if ferr != nil {
+				return nil, &RecordError{Name: name, Line: lineNo, Field: ferr.field, Msg: ferr.msg}
+			}
+			if keep {
+				out = append(out, l)
+			}
 		}
-		l, keep, ferr := rec.listing()
-		if ferr == nil {
-			ferr = checkRepeat(seen, l, lineNo, "line")
-		}
-		if ferr != nil {
-			return nil, &RecordError{Name: name, Line: lineNo, Field: ferr.field, Msg: ferr.msg}
-		}
-		if keep {
-			out = append(out, l)
+		if rerr != nil {
+			return out, nil
 		}
 	}
-	return out, nil
 }
 
 // checkRepeat refuses a second record with the same (source, source_id): the
@@ -183,22 +291,6 @@ func typeWords(goType string) string {
 		return "an array of strings"
 	}
 	return goType
-}
-
-// recordStart skips the separator before the next array element.
-func recordStart(data []byte, off int64) int {
-	i := int(off)
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n' || data[i] == ',') {
-		i++
-	}
-	return i
-}
-
-func lineAt(data []byte, off int) int {
-	if off > len(data) {
-		off = len(data)
-	}
-	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
 func firstRune(b []byte) string {
