@@ -289,22 +289,37 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 			return err
 		}
 		defer st.close()
+		prior, err := loadPrior(ctx, tx, b.Watch.ID, &b)
+		if err != nil {
+			return err
+		}
+		w := &fetchWrite{st: st, prior: prior, now: now}
+		// Per-row statements run without cancellation (see ingestChunk);
+		// the context is checked once a chunk instead.
+		rowCtx := context.WithoutCancel(ctx)
 		seenIDs := make([]int64, 0, len(b.Items)+len(b.Unmatched))
-		for _, l := range b.Unmatched {
-			id, _, _, err := upsertListing(ctx, st, l, nil, now)
+		for i, l := range b.Unmatched {
+			if i%ingestChunk == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			id, _, _, err := w.upsertListing(rowCtx, l, nil)
 			if err != nil {
 				return err
 			}
 			seenIDs = append(seenIDs, id)
 		}
 		for i := range b.Items {
+			if i%ingestChunk == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
 			it := &b.Items[i]
-			id, inserted, changed, err := upsertListing(ctx, st, it.Listing, it.DuplicateOf, now)
+			p := prior[it.Listing.Key()]
+			id, inserted, changed, err := w.upsertListing(rowCtx, it.Listing, it.DuplicateOf)
 			if err != nil {
 				return err
 			}
 			seenIDs = append(seenIDs, id)
-			created, err := upsertDeal(ctx, st, b.Watch.ID, id, b.Spec, it, now)
+			created, err := w.upsertDeal(rowCtx, b.Watch.ID, id, b.Spec, it, p)
 			if err != nil {
 				return err
 			}
@@ -317,11 +332,14 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 			if it.PriceDrop && !inserted {
 				c.PriceDrops++
 			}
-			n, err := insertAlertsWith(ctx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
+			n, err := insertAlertsWith(rowCtx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
 			if err != nil {
 				return err
 			}
 			c.AlertsQueued += n
+		}
+		if err := touchSeen(ctx, tx, b.Watch.ID, w.touchListings, w.touchDeals, now); err != nil {
+			return err
 		}
 		if b.Complete {
 			gone, err := markMissing(ctx, tx, b.Watch.ID, b.Spec, seenIDs, b.GoneAfter, now)
@@ -346,71 +364,6 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 		return c, fmt.Errorf("store: save %s for watch %q: %w", b.Spec, b.Watch.Name, err)
 	}
 	return c, nil
-}
-
-// upsertListing inserts or refreshes a listing and records a price change.
-func upsertListing(ctx context.Context, st *fetchStmts, l scout.Listing, dup *int64, now string) (id int64, inserted, changed bool, err error) {
-	var oldPrice int64
-	var oldCur, oldTitle string
-	err = st.selListing.QueryRowContext(ctx, l.Source, l.SourceID).Scan(&id, &oldPrice, &oldCur, &oldTitle)
-	images, _ := json.Marshal(nonNil(l.Images))
-	var lat, lng any
-	if l.HasCoords {
-		lat, lng = l.Lat, l.Lng
-	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = st.insListing.QueryRowContext(ctx,
-			l.Source, l.SourceID, l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition),
-			l.Category, nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images),
-			l.ShippingCents, l.Auction, l.Seller, normTitle(l.Title), dup, now, now).Scan(&id)
-		if err != nil {
-			return 0, false, false, fmt.Errorf("insert listing %s/%s: %w", l.Source, l.SourceID, err)
-		}
-		inserted = true
-	case err != nil:
-		return 0, false, false, err
-	default:
-		_, err = st.updListing.ExecContext(ctx,
-			l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition), l.Category,
-			nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images), l.ShippingCents,
-			l.Auction, l.Seller, normTitle(l.Title), now, id)
-		if err != nil {
-			return 0, false, false, fmt.Errorf("update listing %s/%s: %w", l.Source, l.SourceID, err)
-		}
-		changed = oldPrice != l.PriceCents || oldCur != l.Currency || oldTitle != l.Title
-	}
-	if inserted || oldPrice != l.PriceCents || oldCur != l.Currency {
-		if _, err := st.insHistory.ExecContext(ctx, id, l.PriceCents, l.Currency, now); err != nil {
-			return 0, false, false, fmt.Errorf("price history: %w", err)
-		}
-	}
-	return id, inserted, changed, nil
-}
-
-func upsertDeal(ctx context.Context, st *fetchStmts, watchID, listingID int64, spec string, it *scout.FetchItem, now string) (created bool, err error) {
-	comps, err := AppendComponents(nil, it.Score)
-	if err != nil {
-		return false, err
-	}
-	var alerted any
-	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
-		alerted = it.AlertedCents
-	}
-	res, err := st.insDeal.ExecContext(ctx,
-		watchID, listingID, spec, it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, now)
-	if err != nil {
-		return false, fmt.Errorf("insert deal: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return true, nil
-	}
-	_, err = st.updDeal.ExecContext(ctx,
-		it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, now, watchID, listingID)
-	if err != nil {
-		return false, fmt.Errorf("update deal: %w", err)
-	}
-	return false, nil
 }
 
 // markMissing counts a complete fetch that lacked a watch's listings from

@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+// ingestChunk is how many rows one bulk statement reads or touches, and how
+// often a long write checks its context. The per-row statements run under a
+// context without cancellation: for a cancellable one the driver starts a
+// goroutine per statement to watch it.
+const ingestChunk = 500
+
+// priorListing is what a fetch's write needs to know about a stored listing:
+// its columns, to skip rewriting one whose content did not change, and this
+// watch's deal for it, to skip rewriting an unchanged score.
+type priorListing struct {
+	id                                                int64
+	title, description, currency, condition, category string
+	postalCode, country, locationText, url, images    string
+	seller, normTitle                                 string
+	price, shipping                                   int64
+	priceKnown, free, auction                         bool
+	postedAt                                          sql.NullString
+	lat, lng                                          sql.NullFloat64
+	dealID                                            sql.NullInt64
+	score                                             sql.NullFloat64
+	components                                        sql.NullString
+	distance                                          sql.NullFloat64
+	// stale: written earlier in this batch; compare price and title only.
+	stale bool
+}
+
+// loadPrior reads, in one statement per source and chunk, every stored
+// listing of the fetch and the watch's deal for it, by Listing.Key(). Asked
+// inside the write transaction, so the answer holds until commit.
+func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBatch) (map[string]*priorListing, error) {
+	bySource := map[string][]string{}
+	for _, l := range b.Unmatched {
+		bySource[l.Source] = append(bySource[l.Source], l.SourceID)
+	}
+	for i := range b.Items {
+		l := &b.Items[i].Listing
+		bySource[l.Source] = append(bySource[l.Source], l.SourceID)
+	}
+	out := make(map[string]*priorListing, len(b.Unmatched)+len(b.Items))
+	if len(bySource) == 0 {
+		return out, nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
+			l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
+			l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, d.id, d.score, d.components, d.distance_mi
+		FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
+		WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare prior listings: %w", err)
+	}
+	defer stmt.Close()
+	rowCtx := context.WithoutCancel(ctx)
+	for src, ids := range bySource {
+		for start := 0; start < len(ids); start += ingestChunk {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			chunk, _ := json.Marshal(ids[start:min(start+ingestChunk, len(ids))])
+			if err := readPrior(rowCtx, stmt, watchID, src, string(chunk), out); err != nil {
+				return nil, fmt.Errorf("prior listings: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids string, out map[string]*priorListing) error {
+	rows, err := stmt.QueryContext(ctx, watchID, src, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p := &priorListing{}
+		var sid string
+		if err := rows.Scan(&p.id, &sid, &p.title, &p.description, &p.price, &p.currency, &p.priceKnown, &p.free, &p.condition,
+			&p.category, &p.postedAt, &p.lat, &p.lng, &p.postalCode, &p.country, &p.locationText, &p.url, &p.images,
+			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.dealID, &p.score, &p.components, &p.distance); err != nil {
+			return err
+		}
+		out[src+"\x00"+sid] = p
+	}
+	return rows.Err()
+}
+
+// sameContent reports whether writing l over the stored row would change
+// nothing but last_seen and gone_at. It mirrors updListing column by column;
+// posted_at is kept when the source no longer gives one (COALESCE there).
+func (p *priorListing) sameContent(l *scout.Listing, images, norm string) bool {
+	if p.stale {
+		return false
+	}
+	if p.title != l.Title || p.description != l.Description || p.price != l.PriceCents || p.currency != l.Currency ||
+		p.priceKnown != l.PriceKnown || p.free != l.Free || p.condition != string(l.Condition) || p.category != l.Category ||
+		p.postalCode != l.PostalCode || p.country != l.Country || p.locationText != l.LocationText || p.url != l.URL ||
+		p.images != images || p.shipping != l.ShippingCents || p.auction != l.Auction || p.seller != l.Seller ||
+		p.normTitle != norm {
+		return false
+	}
+	if !l.PostedAt.IsZero() && (!p.postedAt.Valid || p.postedAt.String != ts(l.PostedAt)) {
+		return false
+	}
+	if l.HasCoords {
+		return p.lat.Valid && p.lng.Valid && p.lat.Float64 == l.Lat && p.lng.Float64 == l.Lng
+	}
+	return !p.lat.Valid && !p.lng.Valid
+}
+
+// sameDeal reports whether updDeal would change nothing but missed and
+// updated_at: same score, components and distance, no digest to flag and no
+// alerted price to record.
+func (p *priorListing) sameDeal(it *scout.FetchItem, comps []byte, alerted any) bool {
+	if p.stale || !p.dealID.Valid || alerted != nil || it.DigestPending {
+		return false
+	}
+	if !p.score.Valid || p.score.Float64 != it.Score.Total || !p.components.Valid || p.components.String != string(comps) {
+		return false
+	}
+	if it.DistanceMi == nil {
+		return !p.distance.Valid
+	}
+	return p.distance.Valid && p.distance.Float64 == *it.DistanceMi
+}
+
+// touchSeen marks listings seen now, and this watch's deals for them found
+// again, in bulk: what a re-poll writes for rows whose content is unchanged.
+// It runs before gone marking, as the per-row updates it replaces did.
+func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals []int64, now string) error {
+	for start := 0; start < len(listings); start += ingestChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ids, _ := json.Marshal(listings[start:min(start+ingestChunk, len(listings))])
+		if _, err := tx.ExecContext(ctx, `UPDATE listings SET last_seen = ?, gone_at = NULL
+			WHERE id IN (SELECT value FROM json_each(?))`, now, string(ids)); err != nil {
+			return fmt.Errorf("touch listings: %w", err)
+		}
+	}
+	for start := 0; start < len(deals); start += ingestChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ids, _ := json.Marshal(deals[start:min(start+ingestChunk, len(deals))])
+		if _, err := tx.ExecContext(ctx, `UPDATE deals SET missed = 0, updated_at = ?
+			WHERE watch_id = ? AND listing_id IN (SELECT value FROM json_each(?))`, now, watchID, string(ids)); err != nil {
+			return fmt.Errorf("touch deals: %w", err)
+		}
+	}
+	return nil
+}
+
+// fetchWrite is one ApplyFetch's write state: its statements, what was
+// stored before it, and the unchanged rows left to touch in bulk.
+type fetchWrite struct {
+	st                        *fetchStmts
+	prior                     map[string]*priorListing
+	now                       string
+	touchListings, touchDeals []int64
+	comps                     []byte // reused between deals
+}
+
+// upsertListing inserts or refreshes a listing and records a price change.
+// A listing whose content is unchanged is only queued for touchSeen.
+func (w *fetchWrite) upsertListing(ctx context.Context, l scout.Listing, dup *int64) (id int64, inserted, changed bool, err error) {
+	images, _ := json.Marshal(nonNil(l.Images))
+	norm := normTitle(l.Title)
+	key := l.Key()
+	p := w.prior[key]
+	if p != nil && p.sameContent(&l, string(images), norm) {
+		w.touchListings = append(w.touchListings, p.id)
+		return p.id, false, false, nil
+	}
+	var lat, lng any
+	if l.HasCoords {
+		lat, lng = l.Lat, l.Lng
+	}
+	if p == nil {
+		err = w.st.insListing.QueryRowContext(ctx,
+			l.Source, l.SourceID, l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition),
+			l.Category, nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images),
+			l.ShippingCents, l.Auction, l.Seller, norm, dup, w.now, w.now).Scan(&id)
+		if err != nil {
+			return 0, false, false, fmt.Errorf("insert listing %s/%s: %w", l.Source, l.SourceID, err)
+		}
+		inserted = true
+	} else {
+		id = p.id
+		_, err = w.st.updListing.ExecContext(ctx,
+			l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition), l.Category,
+			nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images), l.ShippingCents,
+			l.Auction, l.Seller, norm, w.now, id)
+		if err != nil {
+			return 0, false, false, fmt.Errorf("update listing %s/%s: %w", l.Source, l.SourceID, err)
+		}
+		changed = p.price != l.PriceCents || p.currency != l.Currency || p.title != l.Title
+	}
+	if inserted || p.price != l.PriceCents || p.currency != l.Currency {
+		if _, err := w.st.insHistory.ExecContext(ctx, id, l.PriceCents, l.Currency, w.now); err != nil {
+			return 0, false, false, fmt.Errorf("price history: %w", err)
+		}
+	}
+	// A listing written twice in one batch compares with its first write,
+	// as it did when every listing was read back from the database.
+	w.prior[key] = &priorListing{id: id, price: l.PriceCents, currency: l.Currency, title: l.Title, stale: true}
+	return id, inserted, changed, nil
+}
+
+// upsertDeal inserts or refreshes this watch's deal for a listing; p is what
+// was stored before this batch (nil for a new listing). A deal whose score
+// did not change is only queued for touchSeen.
+func (w *fetchWrite) upsertDeal(ctx context.Context, watchID, listingID int64, spec string, it *scout.FetchItem, p *priorListing) (created bool, err error) {
+	comps, err := AppendComponents(w.comps[:0], it.Score)
+	if err != nil {
+		return false, err
+	}
+	w.comps = comps
+	var alerted any
+	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
+		alerted = it.AlertedCents
+	}
+	if p != nil && p.dealID.Valid {
+		if p.sameDeal(it, comps, alerted) {
+			w.touchDeals = append(w.touchDeals, listingID)
+			return false, nil
+		}
+	} else {
+		res, err := w.st.insDeal.ExecContext(ctx,
+			watchID, listingID, spec, it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, w.now, w.now)
+		if err != nil {
+			return false, fmt.Errorf("insert deal: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return true, nil
+		}
+	}
+	_, err = w.st.updDeal.ExecContext(ctx,
+		it.Score.Total, string(comps), it.DistanceMi, it.DigestPending, alerted, w.now, watchID, listingID)
+	if err != nil {
+		return false, fmt.Errorf("update deal: %w", err)
+	}
+	return false, nil
+}
