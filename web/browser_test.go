@@ -368,6 +368,13 @@ func TestBrowserScreenshots(t *testing.T) {
 		dark bool
 	}{{390, 844, false}, {1280, 800, false}, {390, 844, true}} {
 		e := newBrowserEnv(t, size.w, size.h)
+		if size.w == 390 && !size.dark {
+			e.run("open the login page", chromedp.Navigate(e.url+"/login"), chromedp.WaitVisible(chromedp.ID("password")))
+			b := get(e, "screenshot login", chromedp.CaptureScreenshot())
+			if err := os.WriteFile(filepath.Join(dir, "login-390x844.png"), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
 		e.login()
 		suffix := ""
 		if size.dark {
