@@ -39,16 +39,13 @@ type priorListing struct {
 // listing of the fetch and the watch's deal for it, by Listing.Key(). Asked
 // inside the write transaction, so the answer holds until commit.
 func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBatch) (map[string]*priorListing, error) {
-	bySource := map[string][]string{}
-	for _, l := range b.Unmatched {
-		bySource[l.Source] = append(bySource[l.Source], l.SourceID)
-	}
+	ls := make([]scout.Listing, 0, len(b.Unmatched)+len(b.Items))
+	ls = append(ls, b.Unmatched...)
 	for i := range b.Items {
-		l := &b.Items[i].Listing
-		bySource[l.Source] = append(bySource[l.Source], l.SourceID)
+		ls = append(ls, b.Items[i].Listing)
 	}
-	out := make(map[string]*priorListing, len(b.Unmatched)+len(b.Items))
-	if len(bySource) == 0 {
+	out := make(map[string]*priorListing, len(ls))
+	if len(ls) == 0 {
 		return out, nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
@@ -60,17 +57,11 @@ func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBat
 		return nil, fmt.Errorf("prepare prior listings: %w", err)
 	}
 	defer stmt.Close()
-	rowCtx := context.WithoutCancel(ctx)
-	for src, ids := range bySource {
-		for start := 0; start < len(ids); start += ingestChunk {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			chunk, _ := json.Marshal(ids[start:min(start+ingestChunk, len(ids))])
-			if err := readPrior(rowCtx, stmt, watchID, src, string(chunk), out); err != nil {
-				return nil, fmt.Errorf("prior listings: %w", err)
-			}
-		}
+	err = forKeyChunks(ctx, ls, func(rowCtx context.Context, src, ids string) error {
+		return readPrior(rowCtx, stmt, watchID, src, ids, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prior listings: %w", err)
 	}
 	return out, nil
 }
@@ -250,4 +241,55 @@ func (w *fetchWrite) upsertDeal(ctx context.Context, watchID, listingID int64, s
 		return false, fmt.Errorf("update deal: %w", err)
 	}
 	return false, nil
+}
+
+// forKeyChunks calls fn with each source's ids, up to ingestChunk at a time,
+// as a JSON array for json_each. fn's context cannot be cancelled (see
+// ingestChunk); ctx is checked before each chunk.
+func forKeyChunks(ctx context.Context, ls []scout.Listing, fn func(rowCtx context.Context, src, ids string) error) error {
+	bySource := map[string][]string{}
+	var order []string
+	for i := range ls {
+		src := ls[i].Source
+		if _, ok := bySource[src]; !ok {
+			order = append(order, src)
+		}
+		bySource[src] = append(bySource[src], ls[i].SourceID)
+	}
+	rowCtx := context.WithoutCancel(ctx)
+	for _, src := range order {
+		ids := bySource[src]
+		for start := 0; start < len(ids); start += ingestChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			chunk, _ := json.Marshal(ids[start:min(start+ingestChunk, len(ids))])
+			if err := fn(rowCtx, src, string(chunk)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func readKnown(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids string, out map[string]scout.Known) error {
+	rows, err := stmt.QueryContext(ctx, watchID, src, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k scout.Known
+		var sid string
+		var dup, alerted sql.NullInt64
+		if err := rows.Scan(&sid, &k.ListingID, &k.PriceCents, &k.Currency, &k.PriceKnown, &dup, &k.HasDeal, &alerted); err != nil {
+			return err
+		}
+		if dup.Valid {
+			k.DuplicateOf = &dup.Int64
+		}
+		k.AlertedCents = alerted.Int64
+		out[src+"\x00"+sid] = k
+	}
+	return rows.Err()
 }

@@ -45,33 +45,22 @@ func (s *Store) SourceStates(ctx context.Context, watchID int64) (map[string]sco
 }
 
 // KnownListings returns what is stored for each listing, by Listing.Key().
+// One statement per source and 500 keys: a statement per listing cost a
+// fifth of an unchanged re-poll.
 func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Listing) (map[string]scout.Known, error) {
 	out := make(map[string]scout.Known, len(ls))
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.price_cents, l.currency, l.price_known, l.duplicate_of, d.id IS NOT NULL, d.alerted_price_cents
-			FROM listings l LEFT JOIN deals d ON d.listing_id = l.id AND d.watch_id = ?
-			WHERE l.source = ? AND l.source_id = ?`)
+		stmt, err := tx.PrepareContext(ctx, `SELECT l.source_id, l.id, l.price_cents, l.currency, l.price_known, l.duplicate_of,
+				d.id IS NOT NULL, d.alerted_price_cents
+			FROM listings l LEFT JOIN deals d ON d.listing_id = l.id AND d.watch_id = ?1
+			WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		for _, l := range ls {
-			var k scout.Known
-			var dup, alerted sql.NullInt64
-			err := stmt.QueryRowContext(ctx, watchID, l.Source, l.SourceID).Scan(&k.ListingID, &k.PriceCents, &k.Currency, &k.PriceKnown, &dup, &k.HasDeal, &alerted)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if dup.Valid {
-				k.DuplicateOf = &dup.Int64
-			}
-			k.AlertedCents = alerted.Int64
-			out[l.Key()] = k
-		}
-		return nil
+		return forKeyChunks(ctx, ls, func(rowCtx context.Context, src, ids string) error {
+			return readKnown(rowCtx, stmt, watchID, src, ids, out)
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: known listings: %w", err)
@@ -157,16 +146,29 @@ func (s *Store) FindDuplicates(ctx context.Context, ls []scout.Listing) (map[str
 			return err
 		}
 		defer stmt.Close()
-		for _, l := range ls {
+		// The candidates depend only on (title, source, currency): listings
+		// sharing them are read once. Statements run without cancellation
+		// (see ingestChunk); ctx is checked once a chunk.
+		rowCtx := context.WithoutCancel(ctx)
+		cands := map[dupGroup][]dupCandidate{}
+		for i, l := range ls {
+			if i%ingestChunk == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
 			norm := normTitle(l.Title)
 			if norm == "" {
 				continue
 			}
-			id, err := firstDuplicate(ctx, stmt, l, norm)
-			if err != nil {
-				return err
+			g := dupGroup{norm, l.Source, l.Currency}
+			cs, ok := cands[g]
+			if !ok {
+				var err error
+				if cs, err = dupCandidates(rowCtx, stmt, g); err != nil {
+					return err
+				}
+				cands[g] = cs
 			}
-			if id != 0 {
+			if id := firstDuplicate(cs, l); id != 0 {
 				out[l.Key()] = id
 			}
 		}
@@ -178,27 +180,42 @@ func (s *Store) FindDuplicates(ctx context.Context, ls []scout.Listing) (map[str
 	return out, nil
 }
 
-func firstDuplicate(ctx context.Context, stmt *sql.Stmt, l scout.Listing, norm string) (int64, error) {
-	rows, err := stmt.QueryContext(ctx, norm, l.Source, l.Currency)
+type dupGroup struct{ norm, source, currency string }
+
+type dupCandidate struct {
+	id, price int64
+	lat, lng  sql.NullFloat64
+}
+
+func dupCandidates(ctx context.Context, stmt *sql.Stmt, g dupGroup) ([]dupCandidate, error) {
+	rows, err := stmt.QueryContext(ctx, g.norm, g.source, g.currency)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []dupCandidate
 	for rows.Next() {
-		var id, price int64
-		var lat, lng sql.NullFloat64
-		if err := rows.Scan(&id, &price, &lat, &lng); err != nil {
-			return 0, err
+		var c dupCandidate
+		if err := rows.Scan(&c.id, &c.price, &c.lat, &c.lng); err != nil {
+			return nil, err
 		}
-		if !priceClose(price, l.PriceCents) {
-			continue
-		}
-		if l.HasCoords && lat.Valid && lng.Valid && milesApart(l.Lat, l.Lng, lat.Float64, lng.Float64) > dupMaxMiles {
-			continue
-		}
-		return id, nil
+		out = append(out, c)
 	}
-	return 0, rows.Err()
+	return out, rows.Err()
+}
+
+// firstDuplicate returns the lowest-id candidate that is the same item.
+func firstDuplicate(cs []dupCandidate, l scout.Listing) int64 {
+	for _, c := range cs {
+		if !priceClose(c.price, l.PriceCents) {
+			continue
+		}
+		if l.HasCoords && c.lat.Valid && c.lng.Valid && milesApart(l.Lat, l.Lng, c.lat.Float64, c.lng.Float64) > dupMaxMiles {
+			continue
+		}
+		return c.id
+	}
+	return 0
 }
 
 func priceClose(a, b int64) bool {
