@@ -80,7 +80,9 @@ func startCmd(t *testing.T, c *cli, args ...string) *served {
 		return code
 	}
 	t.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(60 * time.Second)
+	// Generous: demo polls six times before serving, which takes minutes
+	// under -race on a busy 2-core machine (a second without).
+	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		if m := servingURL.FindStringSubmatch(s.stdout.String()); m != nil {
 			s.url = m[1]
@@ -92,7 +94,7 @@ func startCmd(t *testing.T, c *cli, args ...string) *served {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	t.Fatalf("serve printed no URL in 60 s\nstdout: %s\nstderr: %s", s.stdout, s.stderr)
+	t.Fatalf("serve printed no URL in 5 minutes\nstdout: %s\nstderr: %s", s.stdout, s.stderr)
 	return nil
 }
 
