@@ -254,19 +254,16 @@ func TestPruneWorksInBatches(t *testing.T) {
 	s := newTestStore(t)
 	p := newPruneSeed(t, s)
 	const n = 2*pruneBatch + pruneBatch/2
-	tx, _ := s.db.Begin()
-	for i := range n {
-		if _, err := tx.Exec(`INSERT INTO listings (source, source_id, title, price_cents, currency, first_seen, last_seen, gone_at)
-			VALUES ('demo', ?, 'chair', 1000, 'USD', ?, ?, ?)`, fmt.Sprint(i), ago(200*day), ago(100*day), ago(100*day)); err != nil {
+	for _, q := range []string{
+		`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
+		 INSERT INTO listings (source, source_id, title, price_cents, currency, first_seen, last_seen, gone_at)
+		 SELECT 'demo', 'id' || i, 'chair', 1000, 'USD', ?2, ?3, ?3 FROM k`,
+		`INSERT INTO deals (watch_id, listing_id, source_spec, score, components, first_seen, updated_at)
+		 SELECT ?4, id, 'demo', 1, '{}', ?2, ?2 FROM listings`,
+	} {
+		if _, err := s.db.Exec(q, n, ago(200*day), ago(100*day), p.watch); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(`INSERT INTO deals (watch_id, listing_id, source_spec, score, components, first_seen, updated_at)
-			VALUES (?, last_insert_rowid(), 'demo', 1, '{}', ?, ?)`, p.watch, ago(200*day), ago(200*day)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
 	}
 	rep, err := s.Prune(context.Background(), 90*day, false)
 	if err != nil {
