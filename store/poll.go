@@ -244,7 +244,7 @@ func normTitle(t string) string {
 // fetchStmts are ApplyFetch's statements, prepared once per transaction:
 // re-preparing them for every listing cost a third of ingest time.
 type fetchStmts struct {
-	selListing, insListing, updListing, insHistory, insDeal, updDeal, insAlert *sql.Stmt
+	updListing, updDeal, insAlert *sql.Stmt
 }
 
 func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
@@ -253,19 +253,10 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 		dst **sql.Stmt
 		q   string
 	}{
-		{&st.selListing, `SELECT id, price_cents, currency, title FROM listings WHERE source = ? AND source_id = ?`},
-		{&st.insListing, `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
-			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
-			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`},
 		{&st.updListing, `UPDATE listings SET title = ?, description = ?, price_cents = ?, currency = ?,
 			price_known = ?, free = ?, condition = ?, category = ?, posted_at = COALESCE(?, posted_at), lat = ?, lng = ?,
 			postal_code = ?, country = ?, location_text = ?, url = ?, images = ?, shipping_cents = ?, auction = ?, seller = ?,
 			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`},
-		{&st.insHistory, `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES (?,?,?,?)`},
-		{&st.insDeal, `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
-			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT(watch_id, listing_id) DO NOTHING`},
 		{&st.updDeal, `UPDATE deals SET score = ?, components = ?, distance_mi = ?, missed = 0,
 			digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
 			WHERE watch_id = ? AND listing_id = ?`},
@@ -283,7 +274,7 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 }
 
 func (st *fetchStmts) close() {
-	for _, s := range []*sql.Stmt{st.selListing, st.insListing, st.updListing, st.insHistory, st.insDeal, st.updDeal, st.insAlert} {
+	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -306,56 +297,8 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 			return err
 		}
 		defer st.close()
-		prior, err := loadPrior(ctx, tx, b.Watch.ID, &b)
+		seenIDs, err := applyFetchTx(ctx, tx, st, &b, &c)
 		if err != nil {
-			return err
-		}
-		w := &fetchWrite{st: st, prior: prior, now: now}
-		// Per-row statements run without cancellation (see ingestChunk);
-		// the context is checked once a chunk instead.
-		rowCtx := context.WithoutCancel(ctx)
-		seenIDs := make([]int64, 0, len(b.Items)+len(b.Unmatched))
-		for i, l := range b.Unmatched {
-			if i%ingestChunk == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			id, _, _, err := w.upsertListing(rowCtx, l, nil)
-			if err != nil {
-				return err
-			}
-			seenIDs = append(seenIDs, id)
-		}
-		for i := range b.Items {
-			if i%ingestChunk == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			it := &b.Items[i]
-			p := prior[it.Listing.Key()]
-			id, inserted, changed, err := w.upsertListing(rowCtx, it.Listing, it.DuplicateOf)
-			if err != nil {
-				return err
-			}
-			seenIDs = append(seenIDs, id)
-			created, err := w.upsertDeal(rowCtx, b.Watch.ID, id, b.Spec, it, p)
-			if err != nil {
-				return err
-			}
-			switch {
-			case created:
-				c.New++
-			case changed:
-				c.Updated++
-			}
-			if it.PriceDrop && !inserted {
-				c.PriceDrops++
-			}
-			n, err := insertAlertsWith(rowCtx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
-			if err != nil {
-				return err
-			}
-			c.AlertsQueued += n
-		}
-		if err := touchSeen(ctx, tx, b.Watch.ID, w.touchListings, w.touchDeals, now); err != nil {
 			return err
 		}
 		if b.Complete {

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+// multiRows is how many rows one multi-row INSERT writes: a statement per
+// row cost more in the driver than the rows cost in SQLite.
+const multiRows = 200
+
+// rowBatch collects the arguments of a multi-row INSERT.
+type rowBatch struct {
+	head, row, tail string // "INSERT … VALUES", "(?,…)", " ON CONFLICT … RETURNING …"
+	args            []any
+	n               int
+}
+
+func (r *rowBatch) add(vals ...any) bool {
+	r.args = append(r.args, vals...)
+	r.n++
+	return r.n >= multiRows
+}
+
+// take returns the statement and arguments for the rows collected, and
+// empties the batch.
+func (r *rowBatch) take() (string, []any) {
+	q := r.head + strings.Repeat(r.row+",", r.n-1) + r.row + r.tail
+	args := r.args
+	r.args, r.n = make([]any, 0, len(args)), 0
+	return q, args
+}
+
+// fetchWrite is one ApplyFetch's write state: its statements, what was
+// stored before it, the inserts waiting for their multi-row statement, and
+// the unchanged rows left to touch in bulk.
+type fetchWrite struct {
+	tx                        *sql.Tx
+	st                        *fetchStmts
+	watchID                   int64
+	spec, now                 string
+	prior                     map[string]*priorListing
+	listings, history, deals  rowBatch
+	pendingListings           []*priorListing // in insert order, ids set by flushListings
+	pendingHistory            []*priorListing // the listing of each history row
+	pendingDeals              []*pendingDeal
+	touchListings, touchDeals []int64
+	comps                     []byte // reused between deals
+}
+
+// pendingDeal is a deal insert waiting for its statement; changed says the
+// listing changed, for the count when it turns out to exist already.
+type pendingDeal struct {
+	it              *scout.FetchItem
+	listingID       int64
+	comps           string
+	alerted         any
+	changed         bool
+	created, update bool
+}
+
+func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, prior map[string]*priorListing) *fetchWrite {
+	return &fetchWrite{tx: tx, st: st, watchID: b.Watch.ID, spec: b.Spec, now: ts(b.Now), prior: prior,
+		listings: rowBatch{head: `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
+			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
+			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen) VALUES `,
+			row: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", tail: " RETURNING id, source, source_id"},
+		history: rowBatch{head: `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES `, row: "(?,?,?,?)"},
+		deals: rowBatch{head: `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
+			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES `, row: "(?,?,?,?,?,?,?,?,?,?)",
+			tail: " ON CONFLICT(watch_id, listing_id) DO NOTHING RETURNING listing_id"},
+	}
+}
+
+// applyFetchTx writes a fetch's listings, price history, deals and deal
+// alerts, and counts what it did. Listings are written first (new ones in
+// multi-row inserts, in fetch order so ids are assigned as before), then
+// their history, then deals; unchanged rows are only touched.
+func applyFetchTx(ctx context.Context, tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.FetchCounts) (seen []int64, err error) {
+	prior, err := loadPrior(ctx, tx, b.Watch.ID, b)
+	if err != nil {
+		return nil, err
+	}
+	w := newFetchWrite(tx, st, b, prior)
+	// Per-row statements run without cancellation (see ingestChunk); the
+	// context is checked once a chunk instead.
+	rowCtx := context.WithoutCancel(ctx)
+	marks := make([]*priorListing, 0, len(b.Unmatched)+len(b.Items))
+	type itemState struct {
+		p                 *priorListing // stored before this batch
+		inserted, changed bool
+	}
+	items := make([]itemState, len(b.Items))
+	for i := range b.Unmatched {
+		if i%ingestChunk == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		m, _, _, err := w.upsertListing(rowCtx, &b.Unmatched[i], nil)
+		if err != nil {
+			return nil, err
+		}
+		marks = append(marks, m)
+	}
+	for i := range b.Items {
+		if i%ingestChunk == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		it := &b.Items[i]
+		items[i].p = prior[it.Listing.Key()]
+		m, inserted, changed, err := w.upsertListing(rowCtx, &it.Listing, it.DuplicateOf)
+		if err != nil {
+			return nil, err
+		}
+		marks = append(marks, m)
+		items[i].inserted, items[i].changed = inserted, changed
+	}
+	if err := w.flushListings(rowCtx); err != nil {
+		return nil, err
+	}
+	if err := w.flushHistory(rowCtx); err != nil {
+		return nil, err
+	}
+	for i := range b.Items {
+		if i%ingestChunk == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		it := &b.Items[i]
+		id := marks[len(b.Unmatched)+i].id
+		if err := w.upsertDeal(rowCtx, id, it, items[i].p, items[i].changed, c); err != nil {
+			return nil, err
+		}
+		if it.PriceDrop && !items[i].inserted {
+			c.PriceDrops++
+		}
+		n, err := insertAlertsWith(rowCtx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
+		if err != nil {
+			return nil, err
+		}
+		c.AlertsQueued += n
+	}
+	if err := w.flushDeals(rowCtx, c); err != nil {
+		return nil, err
+	}
+	if err := touchSeen(ctx, tx, b.Watch.ID, w.touchListings, w.touchDeals, w.now); err != nil {
+		return nil, err
+	}
+	seen = make([]int64, len(marks))
+	for i, m := range marks {
+		seen[i] = m.id
+	}
+	return seen, nil
+}
+
+// upsertListing queues a new listing's insert, updates a changed one, or
+// queues an unchanged one for touchSeen, and queues a price history row
+// when the price is new or changed. It returns the listing's mark: the
+// entry that stands for it in w.prior from now on, whose id is set once
+// its insert ran.
+func (w *fetchWrite) upsertListing(ctx context.Context, l *scout.Listing, dup *int64) (m *priorListing, inserted, changed bool, err error) {
+	images, _ := json.Marshal(nonNil(l.Images))
+	norm := normTitle(l.Title)
+	key := l.Key()
+	p := w.prior[key]
+	if p != nil && p.stale && p.id == 0 {
+		// Written twice in one batch: its first insert must run first.
+		if err := w.flushListings(ctx); err != nil {
+			return nil, false, false, err
+		}
+	}
+	if p != nil && p.sameContent(l, string(images), norm) {
+		w.touchListings = append(w.touchListings, p.id)
+		return p, false, false, nil
+	}
+	var lat, lng any
+	if l.HasCoords {
+		lat, lng = l.Lat, l.Lng
+	}
+	// A listing written twice in one batch compares with its first write,
+	// as it did when every listing was read back from the database.
+	m = &priorListing{price: l.PriceCents, currency: l.Currency, title: l.Title, stale: true}
+	if p == nil {
+		if w.listings.add(l.Source, l.SourceID, l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free,
+			string(l.Condition), l.Category, nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL,
+			string(images), l.ShippingCents, l.Auction, l.Seller, norm, dup, w.now, w.now) {
+			w.pendingListings = append(w.pendingListings, m)
+			if err := w.flushListings(ctx); err != nil {
+				return nil, false, false, err
+			}
+		} else {
+			w.pendingListings = append(w.pendingListings, m)
+		}
+		inserted = true
+	} else {
+		m.id = p.id
+		_, err = w.st.updListing.ExecContext(ctx,
+			l.Title, l.Description, l.PriceCents, l.Currency, l.PriceKnown, l.Free, string(l.Condition), l.Category,
+			nullTS(l.PostedAt), lat, lng, l.PostalCode, l.Country, l.LocationText, l.URL, string(images), l.ShippingCents,
+			l.Auction, l.Seller, norm, w.now, m.id)
+		if err != nil {
+			return nil, false, false, fmt.Errorf("update listing %s/%s: %w", l.Source, l.SourceID, err)
+		}
+		changed = p.price != l.PriceCents || p.currency != l.Currency || p.title != l.Title
+	}
+	w.prior[key] = m
+	if inserted || p.price != l.PriceCents || p.currency != l.Currency {
+		w.pendingHistory = append(w.pendingHistory, m)
+		// The listing id is filled in by flushHistory.
+		w.history.args = append(w.history.args, nil, l.PriceCents, l.Currency, w.now)
+		w.history.n++
+	}
+	return m, inserted, changed, nil
+}
+
+// flushListings runs the queued listing inserts and sets their marks' ids.
+func (w *fetchWrite) flushListings(ctx context.Context) error {
+	if w.listings.n == 0 {
+		return nil
+	}
+	q, args := w.listings.take()
+	pending := w.pendingListings
+	w.pendingListings = w.pendingListings[:0:0]
+	ids := make(map[string]int64, len(pending))
+	rows, err := w.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insert listings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var src, sid string
+		if err := rows.Scan(&id, &src, &sid); err != nil {
+			return fmt.Errorf("insert listings: %w", err)
+		}
+		ids[src+"\x00"+sid] = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert listings: %w", err)
+	}
+	// args holds 25 values per row, source and source_id first.
+	const cols = 25
+	for i, m := range pending {
+		key := args[i*cols].(string) + "\x00" + args[i*cols+1].(string)
+		id, ok := ids[key]
+		if !ok {
+			return fmt.Errorf("insert listings: no id returned for %q", key)
+		}
+		m.id = id
+	}
+	return nil
+}
+
+// flushHistory writes the queued price history rows, in chunks.
+func (w *fetchWrite) flushHistory(ctx context.Context) error {
+	const cols = 4
+	for len(w.pendingHistory) > 0 {
+		n := min(len(w.pendingHistory), multiRows)
+		args := w.history.args[:n*cols]
+		for i, m := range w.pendingHistory[:n] {
+			args[i*cols] = m.id
+		}
+		q := w.history.head + strings.Repeat(w.history.row+",", n-1) + w.history.row
+		if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("price history: %w", err)
+		}
+		w.pendingHistory = w.pendingHistory[n:]
+		w.history.args = w.history.args[n*cols:]
+	}
+	w.history.n = 0
+	return nil
+}
+
+// upsertDeal queues a new deal's insert, updates a changed one, or queues an
+// unchanged one for touchSeen; p is what was stored before this batch (nil
+// for a new listing).
+func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.FetchItem, p *priorListing, changed bool, c *scout.FetchCounts) error {
+	comps, err := AppendComponents(w.comps[:0], it.Score)
+	if err != nil {
+		return err
+	}
+	w.comps = comps
+	var alerted any
+	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
+		alerted = it.AlertedCents
+	}
+	if p == nil || !p.dealID.Valid {
+		d := &pendingDeal{it: it, listingID: listingID, comps: string(comps), alerted: alerted, changed: changed}
+		w.pendingDeals = append(w.pendingDeals, d)
+		if w.deals.add(w.watchID, listingID, w.spec, it.Score.Total, d.comps, it.DistanceMi, it.DigestPending, alerted, w.now, w.now) {
+			return w.flushDeals(ctx, c)
+		}
+		return nil
+	}
+	if changed {
+		c.Updated++
+	}
+	if p.sameDeal(it, comps, alerted) {
+		w.touchDeals = append(w.touchDeals, listingID)
+		return nil
+	}
+	return w.updateDeal(ctx, listingID, it, string(comps), alerted)
+}
+
+func (w *fetchWrite) updateDeal(ctx context.Context, listingID int64, it *scout.FetchItem, comps string, alerted any) error {
+	_, err := w.st.updDeal.ExecContext(ctx,
+		it.Score.Total, comps, it.DistanceMi, it.DigestPending, alerted, w.now, w.watchID, listingID)
+	if err != nil {
+		return fmt.Errorf("update deal: %w", err)
+	}
+	return nil
+}
+
+// flushDeals runs the queued deal inserts; a deal that turns out to exist
+// (a listing twice in one batch) is updated instead, as before.
+func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error {
+	if w.deals.n == 0 {
+		return nil
+	}
+	q, args := w.deals.take()
+	pending := w.pendingDeals
+	w.pendingDeals = nil
+	created := map[int64]int{}
+	rows, err := w.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insert deals: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			_ = rows.Close()
+			return fmt.Errorf("insert deals: %w", err)
+		}
+		created[id]++
+	}
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return fmt.Errorf("insert deals: %w", err)
+	}
+	_ = rows.Close()
+	for _, d := range pending {
+		if created[d.listingID] > 0 {
+			created[d.listingID]--
+			c.New++
+			continue
+		}
+		if d.changed {
+			c.Updated++
+		}
+		if err := w.updateDeal(ctx, d.listingID, d.it, d.comps, d.alerted); err != nil {
+			return err
+		}
+	}
+	return nil
+}
