@@ -68,9 +68,9 @@ func controlUpsert(args []string) error {
 		return err
 	}
 	type prepared struct {
-		r             fileRecord
-		images, norm  string
-		posted, price any
+		r            fileRecord
+		images, norm string
+		posted       any
 	}
 	rows := make([]prepared, len(recs))
 	for i, r := range recs {
