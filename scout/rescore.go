@@ -26,9 +26,11 @@ type MarketCache struct {
 	comps  []Comp
 	opts   CompsOptions
 	ix     *similarIndex
-	last   []int64 // when each comp was last known, for ties: newer first
-	ok     []bool  // comp is comparable and in the window
-	acc    []bool  // comp is an accessory
+	last   []int64  // when each comp was last known, for ties: newer first
+	ok     []bool   // comp is comparable and in the window
+	cur    []string // each comp's currency and category, normalised once
+	cat    []string
+	acc    []bool // comp is an accessory
 	memo   map[memoKey]*titleMarket
 	titles map[string]*titleInfo
 }
@@ -49,11 +51,16 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 	o.Now = now
 	o = o.withDefaults()
 	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)), last: make([]int64, len(comps)),
+		cur: make([]string, len(comps)), cat: make([]string, len(comps)),
 		memo: map[memoKey]*titleMarket{}, titles: map[string]*titleInfo{}}
 	docs := make([][]string, len(comps))
 	for i := range comps {
 		cp := &comps[i]
 		c.last[i] = lastKnown(*cp).UnixNano()
+		c.cur[i] = currencyOr(cp.Currency)
+		if cp.Category != "" {
+			c.cat[i] = strings.ToLower(strings.TrimSpace(cp.Category))
+		}
 		if cp.PriceCents <= 0 || (!now.IsZero() && !inWindow(*cp, now, o.Window)) {
 			continue
 		}
@@ -114,34 +121,33 @@ type titleInfo struct {
 func (c *MarketCache) search(words []string, cur, category string, accessory bool, cond Condition) *titleMarket {
 	bucket, hasBucket := bucketOf(cond)
 	keep := func(p int32) bool {
-		cp := &c.comps[p]
-		if !c.ok[p] || c.acc[p] != accessory || currencyOr(cp.Currency) != cur {
+		if !c.ok[p] || c.acc[p] != accessory || c.cur[p] != cur {
 			return false
 		}
-		if cc := strings.ToLower(strings.TrimSpace(cp.Category)); category != "" && cc != "" && cc != category {
-			return false
-		}
-		return true
+		cc := c.cat[p]
+		return category == "" || cc == "" || cc == category
 	}
 	// Ties are broken by recency, then by key, so the comps do not depend on
 	// the order they came in: a poll and a re-score must agree.
 	newer := func(a, b int32) int {
 		return cmp.Or(cmp.Compare(c.last[b], c.last[a]), strings.Compare(c.comps[a].Key, c.comps[b].Key))
 	}
-	all := c.ix.nearest(words, SimilarityFloor, keep, newer)
-	tm := &titleMarket{hasBucket: hasBucket, cond: cond}
-	if hasBucket {
-		for _, n := range all {
+	exact := topK{k: NeighborsK + 1, better: newer}
+	inBucket := topK{k: NeighborsK + 1, better: newer}
+	all := topK{k: NeighborsK + 1, better: newer}
+	for _, n := range c.ix.nearest(words, SimilarityFloor, keep) {
+		all.offer(n)
+		if hasBucket {
 			cc := vocabCondition(c.comps[n.pos].Condition)
-			if cc == cond && len(tm.exact) <= NeighborsK {
-				tm.exact = append(tm.exact, n)
+			if cc == cond {
+				exact.offer(n)
 			}
-			if bucket.has(cc) && len(tm.bucket) <= NeighborsK {
-				tm.bucket = append(tm.bucket, n)
+			if bucket.has(cc) {
+				inBucket.offer(n)
 			}
 		}
 	}
-	tm.all = all[:min(len(all), NeighborsK+1)]
+	tm := &titleMarket{hasBucket: hasBucket, cond: cond, exact: exact.list, bucket: inBucket.list, all: all.list}
 	tm.keys = map[string]struct{}{}
 	for _, ns := range [][]neighbor{tm.exact, tm.bucket, tm.all} {
 		for _, n := range ns {

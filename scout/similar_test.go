@@ -1,6 +1,7 @@
 package scout
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -167,4 +168,34 @@ func TestReadSignals(t *testing.T) {
 			t.Errorf("ReadSignals(%q, %q, %d) = %+v, want %+v", tt.title, tt.desc, tt.cents, got, tt.want)
 		}
 	}
+}
+
+var targetsLimit = flag.Int("bench.targets", 20000, "how many of the 20,000 listings BenchmarkMarketCache20kDistinctTitles prices")
+
+// BenchmarkMarketCache20kDistinctTitles prices 20,000 new listings with
+// distinct titles that share a word, against themselves and 2,000 stored
+// comps: the comps search of a poll of 20,000 new listings at its worst
+// (every title searched once, every search meeting most comps).
+func BenchmarkMarketCache20kDistinctTitles(b *testing.B) {
+	rng := rand.New(rand.NewPCG(20, 20))
+	words := []string{"oak", "pine", "walnut", "teak", "table", "desk", "chair", "bench", "round", "square", "vintage",
+		"modern", "rustic", "large", "small", "extendable", "farmhouse", "industrial", "glass", "marble"}
+	const n = 22000
+	comps := make([]Comp, n)
+	targets := make([]Listing, 0, 20000)
+	for i := range comps {
+		title := fmt.Sprintf("Dining %s %s %s %d", words[rng.IntN(len(words))], words[rng.IntN(len(words))], words[rng.IntN(len(words))], i)
+		comps[i] = compAt(fmt.Sprint("k", i), title, int64(10000+rng.IntN(30000)), Conditions[rng.IntN(7)])
+		if i >= 2000 {
+			targets = append(targets, Listing{Source: "k", SourceID: fmt.Sprint(i), Title: title, Condition: comps[i].Condition, Currency: "USD"})
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		mc := NewMarketCache(comps, CompsOptions{}, scoreNow)
+		for _, l := range targets[:*targetsLimit] {
+			mc.For(l)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*min(len(targets), *targetsLimit)), "ns/listing")
 }
