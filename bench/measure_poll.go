@@ -483,9 +483,9 @@ func (h *harness) storedDB(ctx context.Context) (*instance, error) {
 		}
 	}
 	// The budget is per process; building the fixture is not a measure, so
-	// it gets ten of them.
+	// it gets five of them.
 	saved := h.o.budget
-	h.o.budget *= 10
+	h.o.budget *= 5
 	_, err = in.timedPoll(ctx, "stored database", per*storedWatches, per*storedWatches)
 	h.o.budget = saved
 	if err != nil {
