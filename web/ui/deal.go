@@ -16,76 +16,22 @@ import (
 // maxCompsShown is how many comparable listings a deal page lists.
 const maxCompsShown = 10
 
-// breakdownRow is one score component with its effect in points.
+// breakdownRow is one score component with its effect in points, labelled
+// for the page.
 type breakdownRow struct {
 	Name   string
 	Reason string
-	Points float64 // what it added to the total (negative for the risk divisor)
+	Points float64 // what it added to the total (negative for the risk divisor or a cap)
 	Max    float64 // what it could have added at full value; 0 when not additive
-	Bar    int     // 0..100, the share of Max earned, for the bar
 }
 
-// breakdown turns a stored score into points: the total is a weighted mean
-// × 100 (scout.ScoreDeal), so a component adds value × weight ÷ Σweights ×
-// 100, and risk divides what the others add. In the original formula the
-// keyword weight is a bonus outside the denominator.
-//
-// A price-led score (scout's market-first scoring) states each component's
-// points itself; those are shown as they are.
+// breakdown is scout.ScorePoints (the same points the API and `deals show`
+// give) with the page's names for the components.
 func breakdown(s scout.Score) []breakdownRow {
-	for _, c := range s.Components {
-		if c.Points != 0 {
-			return statedPoints(s)
-		}
-	}
-	var den float64
-	for name, c := range s.Components {
-		switch {
-		case name == scout.CompRisk:
-		case s.Fallback && name == scout.CompKeyword:
-		default:
-			den += c.Weight
-		}
-	}
-	if den <= 0 && s.Fallback {
-		den = s.Components[scout.CompKeyword].Weight
-	}
-	var rows []breakdownRow
-	var sum float64
-	for _, name := range scout.ComponentNames {
-		c, ok := s.Components[name]
-		if !ok || name == scout.CompRisk {
-			continue
-		}
-		row := breakdownRow{Name: componentLabel(name), Reason: c.Reason}
-		if den > 0 {
-			row.Points = c.Value * c.Weight / den * 100
-			row.Max = c.Weight / den * 100
-		}
-		if row.Max > 0 {
-			row.Bar = int(math.Round(100 * row.Points / row.Max))
-		}
-		sum += row.Points
-		rows = append(rows, row)
-	}
-	if c, ok := s.Components[scout.CompRisk]; ok {
-		row := breakdownRow{Name: componentLabel(scout.CompRisk), Reason: c.Reason, Bar: 100}
-		if c.Value < 1 && c.Weight > 0 {
-			row.Points = sum/(1+c.Weight) - sum
-			row.Bar = 0
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-// statedPoints lists the points a price-led score gives each component.
-func statedPoints(s scout.Score) []breakdownRow {
-	var rows []breakdownRow
-	for _, name := range scout.ComponentNames {
-		if c, ok := s.Components[name]; ok {
-			rows = append(rows, breakdownRow{Name: componentLabel(name), Reason: c.Reason, Points: c.Points})
-		}
+	pts := scout.ScorePoints(s)
+	rows := make([]breakdownRow, 0, len(pts))
+	for _, p := range pts {
+		rows = append(rows, breakdownRow{Name: componentLabel(p.Name), Reason: p.Reason, Points: p.Points, Max: p.Max})
 	}
 	return rows
 }

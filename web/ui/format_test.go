@@ -83,17 +83,45 @@ func TestLocalPath(t *testing.T) {
 	}
 }
 
-// A weighted-mean score's points add up to its total.
+// A score's rows add up to its total: a weighted mean, the original formula,
+// and a price-led score capped below the sum of its points (the cap is a row).
 func TestBreakdownAddsUpToTheTotal(t *testing.T) {
 	l := scout.Listing{Title: "oak table", PriceCents: 9000, Currency: "USD", PriceKnown: true, Condition: scout.CondGood,
 		PostedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Images: []string{"https://x/1.jpg"}}
-	s := scout.ScoreDeal(scout.ScoreInput{Listing: l, Terms: scout.ParseQuery("oak table", nil), Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}, scout.DefaultWeights())
-	var sum float64
-	for _, r := range breakdown(s) {
-		sum += r.Points
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	limit := int64(20000)
+	limited := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &scout.Watch{MaxPriceCents: &limit}, Terms: scout.ParseQuery("oak table", nil),
+		Now: now}, scout.DefaultWeights())
+	original := scout.ScoreDeal(scout.ScoreInput{Listing: l, Terms: scout.ParseQuery("oak table", nil), Now: now}, scout.DefaultWeights())
+	if limited.Fallback || limited.PriceLed || !original.Fallback {
+		t.Fatalf("setup: want a weighted mean and the original formula, got fallback %v, price-led %v; fallback %v",
+			limited.Fallback, limited.PriceLed, original.Fallback)
 	}
-	if math.Abs(sum-s.Total) > 0.11 {
-		t.Errorf("breakdown adds up to %.2f, the score is %.1f: %+v", sum, s.Total, breakdown(s))
+	capped := scout.Score{Total: 55, PriceLed: true, Components: map[string]scout.Component{
+		scout.CompMarket: {Points: 62, Reason: "38% under market"},
+		scout.CompRisk:   {Points: 8, Reason: "verify: a new seller"},
+	}}
+	cases := []struct {
+		name     string
+		s        scout.Score
+		wantRows int
+	}{
+		{"weighted mean", limited, len(limited.Components)},
+		{"original formula", original, len(original.Components)},
+		{"price-led, capped", capped, 3},
+	}
+	for _, c := range cases {
+		rows := breakdown(c.s)
+		var sum float64
+		for _, r := range rows {
+			sum += r.Points
+		}
+		if math.Abs(sum-c.s.Total) > 0.11 {
+			t.Errorf("%s: breakdown adds up to %.2f, the score is %.1f: %+v", c.name, sum, c.s.Total, rows)
+		}
+		if len(rows) != c.wantRows {
+			t.Errorf("%s: %d rows, want %d: %+v", c.name, len(rows), c.wantRows, rows)
+		}
 	}
 }
 
