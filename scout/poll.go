@@ -192,7 +192,11 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 		log.Warn("comps unavailable; scoring without market values", "error", err)
 	}
 	anyOK := false
-	for _, f := range results {
+	for i := range results {
+		// The fetched listings go to ingest alone, so they can be collected
+		// once normalised rather than live until every source is stored.
+		f, raw := results[i], results[i].res.Listings
+		results[i].res.Listings, f.res.Listings = nil, nil
 		sr := SourceReport{Source: f.spec.ID(), Status: SourceOK, FailureStreak: f.status.FailureStreak}
 		switch {
 		case f.skip != "":
@@ -216,7 +220,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			for _, warn := range f.res.Warnings {
 				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec.ID(), warn))
 			}
-			if err := p.ingest(ctx, w, f, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
+			if err := p.ingest(ctx, w, f, raw, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
 				wr.removed = true
 				return wr
 			} else if err != nil {
@@ -363,16 +367,17 @@ func (p *Poller) systemAlerts(w *Watch, kind, spec, text string, now time.Time) 
 
 // ingest normalises, filters, scores and decides alerts for one source's
 // answer, then writes it all in one transaction.
-func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
+func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, fetchedListings []Listing, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
 	if f.res.NotModified {
 		return nil
 	}
-	wr.Fetched += len(f.res.Listings)
+	wr.Fetched += len(fetchedListings)
 	batch := FetchBatch{Watch: w, Spec: f.spec.ID(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
-	var all, matched []Listing
-	var dists []*float64
-	seen := map[string]bool{}
-	for _, raw := range f.res.Listings {
+	// Slices are sized up front: grown by append, a 100,000-listing fetch
+	// held up to twice its size in dropped backing arrays at the peak.
+	all := make([]Listing, 0, len(fetchedListings))
+	seen := make(map[string]bool, len(fetchedListings))
+	for _, raw := range fetchedListings {
 		l := Normalize(raw, now)
 		if l.SourceID == "" || seen[l.Key()] {
 			continue
@@ -384,6 +389,8 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 	if err != nil {
 		return err
 	}
+	matched := make([]Listing, 0, len(all))
+	dists := make([]*float64, 0, len(all))
 	for _, l := range all {
 		if k, ok := known[l.Key()]; ok {
 			l = keepKnownPrice(l, k)
@@ -397,7 +404,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 		dists = append(dists, dist)
 	}
 	wr.Matched += len(matched)
-	var fresh []Listing
+	fresh := make([]Listing, 0, len(matched)-min(len(matched), len(known)))
 	for _, l := range matched {
 		if _, ok := known[l.Key()]; !ok {
 			fresh = append(fresh, l)
@@ -410,6 +417,7 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, terms Terms, c
 	backfill := !w.Backfilled && !p.AlertBackfill
 	weights := p.Weights.Merge(w.Settings.Weights)
 	markets := NewMarketCache(withBatch(comps, matched, now), p.Comps, now)
+	batch.Items = make([]FetchItem, 0, len(matched))
 	for i, l := range matched {
 		k, existed := known[l.Key()]
 		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: terms, DistanceMi: dists[i], Market: markets.For(l), Now: now}, weights)
@@ -551,9 +559,9 @@ func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchRep
 	if err != nil {
 		p.Log.Warn("comps unavailable; scoring without market values", "error", err)
 	}
-	f := fetched{spec: SourceSpec{Kind: KindManual}, res: FetchResult{Listings: []Listing{l}}}
+	f := fetched{spec: SourceSpec{Kind: KindManual}}
 	sr := SourceReport{Source: KindManual, Status: SourceOK}
-	if err := p.ingest(ctx, w, f, ParseQuery(w.Query, w.Exclude), comps, now, &sr.Counts); err != nil {
+	if err := p.ingest(ctx, w, f, []Listing{l}, ParseQuery(w.Query, w.Exclude), comps, now, &sr.Counts); err != nil {
 		sr.Status, sr.Error = SourceFailed, err.Error()
 		wr.Errors = append(wr.Errors, err.Error())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -23,12 +24,14 @@ func BenchmarkIngestRatios(b *testing.B) {
 		rs := benchStore(b)
 		raw := cpuOf(b, func() { rawUpsertGen(b, rs, poll20k) })
 		s, p, _ := newPoller20k(b)
-		first := cpuOf(b, func() { poll20(b, s, p, poll20k) })
+		var first time.Duration
+		peak := peakHeap(func() { first = cpuOf(b, func() { poll20(b, s, p, poll20k) }) })
 		again := cpuOf(b, func() { poll20(b, s, p, 0) })
 		b.ReportMetric(raw.Seconds()*1000, "raw-cpu-ms")
 		b.ReportMetric(first.Seconds()*1000, "poll-cpu-ms")
 		b.ReportMetric(again.Seconds()*1000, "repoll-cpu-ms")
 		b.ReportMetric(raw.Seconds()/first.Seconds(), "ingest/raw")
+		b.ReportMetric(float64(peak)/(1<<20), "poll-peak-heap-MB")
 		b.ReportMetric(first.Seconds()/again.Seconds(), "first/repoll")
 	}
 }
@@ -45,6 +48,33 @@ func cpuOf(b *testing.B, fn func()) time.Duration {
 	}
 	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
 	return tv(after.Utime) - tv(before.Utime) + tv(after.Stime) - tv(before.Stime)
+}
+
+// peakHeap runs fn and returns the largest heap in use sampled every 5 ms
+// while it ran: a stand-in for peak RSS that a benchmark can report.
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	fn()
+	close(done)
+	return <-result
 }
 
 // rawUpsertGen is the harness's control-upsert on the rows genSource makes.
