@@ -174,8 +174,11 @@ func (h *harness) add(r row) {
 // notMeasured records a measure that could not be taken, and why, instead
 // of a number.
 func (h *harness) notMeasured(measure, why string) {
-	h.add(row{measure: measure, note: "not measured: " + why})
-	h.logf("   %s: not measured: %s", measure, why)
+	if !strings.HasPrefix(why, "not run") {
+		why = "not measured: " + why
+	}
+	h.add(row{measure: measure, note: why})
+	h.logf("   %s: %s", measure, why)
 }
 
 // workdir makes a fresh directory under the work directory.

@@ -49,6 +49,7 @@ type options struct {
 	bin    string
 	rev    string
 	budget time.Duration
+	limit  time.Duration
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -64,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (databases, data files) and print its path")
 	fs.StringVar(&o.bin, "bin", "", "measure this dealscout binary instead of building one (its size is still reported)")
 	fs.StringVar(&o.rev, "rev", "", "build this git revision (e.g. HEAD) from `git archive` instead of the working tree, leaving out uncommitted edits")
+	fs.DurationVar(&o.limit, "limit", 10*time.Minute, "start no group after this long (0 = no limit); groups left out are listed as not run")
 	fs.DurationVar(&o.budget, "budget", 0, "stop any one dealscout process after this long and report the measure as stopped (default 60s, 30s with -quick)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -115,16 +117,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	started := time.Now() // the limit counts the build too
 	h, err := newHarness(ctx, o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1
 	}
 	defer h.close()
-	started := time.Now()
 	failed := false
 	for _, g := range groups {
 		if len(o.only) > 0 && !slices.Contains(o.only, g.name) {
+			continue
+		}
+		if o.limit > 0 && time.Since(started) > o.limit {
+			h.notMeasured(g.name, fmt.Sprintf("not run: the harness's %s limit was reached (-limit 0 runs every group)", o.limit))
 			continue
 		}
 		h.logf("== %s: %s", g.name, g.what)
