@@ -162,7 +162,9 @@ func (a *app) demoServeSettings(ctx context.Context, st *store.Store, name strin
 	if !slices.Contains(w.Notify, demoChannel) {
 		w.Notify = append(w.Notify, demoChannel)
 	}
-	return st.UpdateWatch(ctx, &w)
+	// Only the schedule and channels change, which cannot unmatch a deal.
+	_, _, err = st.UpdateWatch(ctx, &w, nil)
+	return err
 }
 
 // demoReplay polls the sample marketplace as it was at each of demoReplays

@@ -254,7 +254,7 @@ func newWatchEditCmd(a *app) *cobra.Command {
 				fmt.Fprintf(a.stdout(), "watch %q: nothing changed (give the flags to change; see dealscout watch edit --help)\n", w.Name)
 				return nil
 			}
-			removed, kept, err := st.UpdateWatchDeals(cmd.Context(), &w, dealStillMatches(&w))
+			removed, kept, err := st.UpdateWatch(cmd.Context(), &w, scout.DealStillMatches(&w))
 			if err != nil {
 				if errors.Is(err, store.ErrConflict) {
 					return withCode(ExitUsage, err)
@@ -263,7 +263,11 @@ func newWatchEditCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout(), "updated watch %q\n", w.Name)
 			if removed > 0 {
-				fmt.Fprintf(a.stdout(), "%s no longer match the new filters and were removed; %d left\n", plural(removed, "deal"), kept)
+				verb := "no longer match the new filters and were removed"
+				if removed == 1 {
+					verb = "no longer matches the new filters and was removed"
+				}
+				fmt.Fprintf(a.stdout(), "%s %s; %d left\n", plural(removed, "deal"), verb, kept)
 			}
 			return nil
 		},
@@ -475,24 +479,6 @@ func newWatchImportCmd(a *app) *cobra.Command {
 			fmt.Fprintf(a.stdout(), "imported %s (%d new, %d updated, %d unchanged)\n", plural(len(ws), "watch"), created, updated, unchanged)
 			return nil
 		},
-	}
-}
-
-// dealStillMatches judges a stored deal against the edited watch with the
-// poll's own filter, and drops deals found by a source the watch no longer
-// has. A listing the user entered by hand (listing add) is always kept.
-func dealStillMatches(w *scout.Watch) func(scout.Deal, string) bool {
-	terms := scout.ParseQuery(w.Query, w.Exclude)
-	manual := scout.SourceSpec{Kind: scout.KindManual}.String()
-	return func(d scout.Deal, spec string) bool {
-		if spec == manual {
-			return true
-		}
-		if !slices.Contains(w.Sources, spec) {
-			return false
-		}
-		ok, _, _ := scout.FilterListing(w, terms, d.Listing)
-		return ok
 	}
 }
 

@@ -199,7 +199,7 @@ func TestDeleteChannelInUse(t *testing.T) {
 		t.Fatalf("DeleteChannel in use = %v, want ErrInUse", err)
 	}
 	w.Notify = nil
-	if err := s.UpdateWatch(ctx, &w); err != nil {
+	if _, _, err := s.UpdateWatch(ctx, &w, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteChannel(ctx, "phone"); err != nil {

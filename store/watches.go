@@ -40,37 +40,13 @@ func (s *Store) CreateWatch(ctx context.Context, w *scout.Watch) error {
 	})
 }
 
-// UpdateWatch saves every user-editable field of w (found by ID).
-func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch) error {
-	now := s.Now()
-	args, err := watchArgs(w)
-	if err != nil {
-		return err
-	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := nameTaken(ctx, tx, w.Name, w.ID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, updateWatchSQL, append(args, ts(now), w.ID)...)
-		if isUnique(err) {
-			return fmt.Errorf("watch %q %w", w.Name, ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("store: update watch %q: %w", w.Name, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("watch %q: %w", w.Name, ErrNotFound)
-		}
-		w.UpdatedAt = now
-		return nil
-	})
-}
-
-// UpdateWatchDeals saves w like UpdateWatch and, in the same transaction,
-// removes the watch's deals that keep rejects (given each deal and the
-// source spec that found it), so `deals` never shows what the edited
-// filters exclude. A later poll adds back whatever matches again.
-func (s *Store) UpdateWatchDeals(ctx context.Context, w *scout.Watch, keep func(d scout.Deal, sourceSpec string) bool) (removed, kept int, err error) {
+// UpdateWatch saves every user-editable field of w (found by ID) and, in the
+// same transaction, removes the watch's deals that keep rejects (given each
+// deal and the source spec that found it), so deals never show what the
+// edited filters exclude; a later poll adds back whatever matches again.
+// Every edit path (CLI, web UI, API) passes scout.DealStillMatches; a nil keep
+// keeps every deal, for changes that cannot affect matching (demo's schedule).
+func (s *Store) UpdateWatch(ctx context.Context, w *scout.Watch, keep func(d scout.Deal, sourceSpec string) bool) (removed, kept int, err error) {
 	now := s.Now()
 	args, err := watchArgs(w)
 	if err != nil {
@@ -92,6 +68,9 @@ func (s *Store) UpdateWatchDeals(ctx context.Context, w *scout.Watch, keep func(
 			return fmt.Errorf("watch %q: %w", w.Name, ErrNotFound)
 		}
 		w.UpdatedAt = now
+		if keep == nil {
+			return nil
+		}
 		drop, n, err := rejectedDeals(ctx, tx, w.ID, keep)
 		if err != nil {
 			return fmt.Errorf("store: re-evaluate deals of %q: %w", w.Name, err)

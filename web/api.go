@@ -367,7 +367,9 @@ func (s *Server) apiCreateWatch(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiUpdateWatch replaces a watch with the body (absent fields take their
-// defaults, as on import). The body's name, when given, renames it.
+// defaults, as on import). The body's name, when given, renames it. Deals
+// the new filters exclude are removed, as by `watch edit`; the response says
+// how many (deals_removed) and how many are left (deals_kept).
 func (s *Server) apiUpdateWatch(w http.ResponseWriter, r *http.Request) {
 	old, err := s.st.Watch(r.Context(), r.PathValue("name"))
 	if err != nil {
@@ -387,7 +389,8 @@ func (s *Server) apiUpdateWatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.st.UpdateWatch(r.Context(), &wa); err != nil {
+	removed, kept, err := s.st.UpdateWatch(r.Context(), &wa, scout.DealStillMatches(&wa))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -396,7 +399,7 @@ func (s *Server) apiUpdateWatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, got)
+	writeJSON(w, http.StatusOK, watchUpdated{Watch: got, DealsRemoved: removed, DealsKept: kept})
 }
 
 func (s *Server) apiDeleteWatch(w http.ResponseWriter, r *http.Request) {

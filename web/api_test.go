@@ -320,14 +320,14 @@ func TestAPIChannels(t *testing.T) {
 	}
 	wa := seedWatch(t, st, "couches")
 	wa.Notify = []string{"phone"}
-	if err := st.UpdateWatch(context.Background(), &wa); err != nil {
+	if _, _, err := st.UpdateWatch(context.Background(), &wa, nil); err != nil {
 		t.Fatal(err)
 	}
 	if res := do(t, h, "DELETE", "/api/v1/channels/phone", "", auth...); res.Code != http.StatusConflict {
 		t.Errorf("delete a channel in use = %d, want 409: %s", res.Code, res.Body)
 	}
 	wa.Notify = nil
-	if err := st.UpdateWatch(context.Background(), &wa); err != nil {
+	if _, _, err := st.UpdateWatch(context.Background(), &wa, nil); err != nil {
 		t.Fatal(err)
 	}
 	if res := do(t, h, "DELETE", "/api/v1/channels/phone", "", auth...); res.Code != http.StatusNoContent {

@@ -462,7 +462,7 @@ func TestChannels(t *testing.T) {
 	// A channel a watch uses cannot be deleted.
 	w, _ := e.st.Watch(context.Background(), "bikes")
 	w.Notify = []string{"team"}
-	if err := e.st.UpdateWatch(context.Background(), &w); err != nil {
+	if _, _, err := e.st.UpdateWatch(context.Background(), &w, nil); err != nil {
 		t.Fatal(err)
 	}
 	res, _ = e.do(http.MethodPost, "/channels/team/delete", url.Values{})

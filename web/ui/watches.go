@@ -298,11 +298,16 @@ func (u *UI) watchUpdate(w http.ResponseWriter, r *http.Request) {
 	f.Name = wa.Name // renaming is the CLI's job; the form shows the name read-only
 	errs := u.validate(r, f, &wa)
 	if len(errs) == 0 {
-		if err := u.d.Store.UpdateWatch(r.Context(), &wa); err != nil {
+		removed, kept, err := u.d.Store.UpdateWatch(r.Context(), &wa, scout.DealStillMatches(&wa))
+		if err != nil {
 			u.fail(w, r, err)
 			return
 		}
-		redirect(w, r, "/watches", &flash{Msg: fmt.Sprintf("Saved watch %q.", wa.Name)})
+		msg := fmt.Sprintf("Saved watch %q.", wa.Name)
+		if removed > 0 {
+			msg += " " + removedDealsMsg(removed, kept)
+		}
+		redirect(w, r, "/watches", &flash{Msg: msg})
 		return
 	}
 	u.renderWatchForm(w, r, http.StatusUnprocessableEntity, watchFormView{Form: f, Errors: errs, Editing: true,
