@@ -174,10 +174,40 @@ type CompListing struct {
 	Gone       bool
 }
 
-// CompListings returns up to limit listings matched to a watch, priced, seen
+// compPool is how many of a watch's recent listings CompsUsed looks through.
+const compPool = 2000
+
+// CompsUsed returns up to limit of the listings d's market value counted,
+// most recently seen first: the watch's priced listings, other than d's own,
+// seen within the market's window before now, that scout.Market.Counted
+// accepts. None when the deal has no market value. The deal page, the API and
+// `deals show` list these.
+func (s *Store) CompsUsed(ctx context.Context, d scout.Deal, now time.Time, limit int) ([]CompListing, error) {
+	m := d.Score.Market
+	if !m.Known() || limit <= 0 {
+		return nil, nil
+	}
+	since := now.Add(-time.Duration(m.CompWindowDays()) * 24 * time.Hour)
+	pool, err := s.compListings(ctx, d.WatchID, d.Listing.ID, since, compPool)
+	if err != nil {
+		return nil, err
+	}
+	var out []CompListing
+	for _, c := range pool {
+		if len(out) == limit {
+			break
+		}
+		if m.Counted(d.Listing.Currency, scout.Comp{Title: c.Title, PriceCents: c.PriceCents, Currency: c.Currency, Condition: c.Condition}) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// compListings returns up to limit listings matched to a watch, priced, seen
 // since, other than exclude, newest first: the pool a market value is
-// computed from. The caller picks the ones the market counted.
-func (s *Store) CompListings(ctx context.Context, watchID, exclude int64, since time.Time, limit int) ([]CompListing, error) {
+// computed from.
+func (s *Store) compListings(ctx context.Context, watchID, exclude int64, since time.Time, limit int) ([]CompListing, error) {
 	var out []CompListing
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT l.id, l.title, l.price_cents, l.currency, l.condition, l.last_seen, l.gone_at IS NOT NULL

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -138,46 +137,15 @@ func LoadDealDetail(ctx context.Context, st *store.Store, listingID int64, watch
 	return v, nil
 }
 
-// compsUsed picks the comparable listings the market value counted, by the
-// rules scout.ComputeMarket applies (the deal page applies the same): same
-// watch and currency, inside the window, a usable title, in the market's
-// condition bucket, and inside the fences around the quartiles.
+// compsUsed lists the comparable listings the market value counted
+// (store.CompsUsed, as the deal page lists them).
 func compsUsed(ctx context.Context, st *store.Store, d scout.Deal, now time.Time) ([]CompJSON, error) {
-	out := []CompJSON{}
-	m := d.Score.Market
-	if !m.Known() {
-		return out, nil
-	}
-	days := m.WindowDays
-	if days <= 0 {
-		days = 30
-	}
-	pool, err := st.CompListings(ctx, d.WatchID, d.Listing.ID, now.Add(-time.Duration(days)*24*time.Hour), 2000)
+	comps, err := st.CompsUsed(ctx, d, now, maxComps)
 	if err != nil {
 		return nil, err
 	}
-	var bucket []string
-	if m.Condition != "" && m.Condition != "all" {
-		bucket = strings.Split(m.Condition, "/")
-	}
-	fence := max(float64(m.P75Cents-m.P25Cents)*1.5, 0.10*float64(m.MedianCents))
-	lo, hi := float64(m.P25Cents)-fence, float64(m.P75Cents)+fence
-	for _, c := range pool {
-		if len(out) == maxComps {
-			break
-		}
-		if !strings.EqualFold(c.Currency, d.Listing.Currency) {
-			continue
-		}
-		if _, bad := scout.MismatchSignal(c.Title); bad {
-			continue
-		}
-		if bucket != nil && !slices.Contains(bucket, string(c.Condition)) {
-			continue
-		}
-		if p := float64(c.PriceCents); p < lo || p > hi {
-			continue
-		}
+	out := make([]CompJSON, 0, len(comps))
+	for _, c := range comps {
 		out = append(out, CompJSON{c.ID, c.Title, c.PriceCents, c.Currency, string(c.Condition), c.LastSeen.UTC().Format(time.RFC3339), c.Gone})
 	}
 	return out, nil

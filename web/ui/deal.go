@@ -4,10 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
@@ -119,10 +116,10 @@ func (u *UI) deal(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "deal", page{Title: d.Listing.Title, Nav: "deals", Data: v})
 }
 
-// comps picks the comparable listings the deal's market value counted, by the
-// rules scout.ComputeMarket applies: same watch and currency, inside the
-// window, a usable title, in the condition bucket the market names, and
-// inside the price fences around the quartiles.
+// comps lists the comparable listings the deal's market value counted
+// (store.CompsUsed, as the API and `deals show` list them) and says what the
+// market rests on. When the market names its most similar comps, those are
+// shown instead.
 func (u *UI) comps(r *http.Request, d scout.Deal) ([]store.CompListing, string, error) {
 	m := d.Score.Market
 	if !m.Known() {
@@ -131,40 +128,15 @@ func (u *UI) comps(r *http.Request, d scout.Deal) ([]store.CompListing, string, 
 		}
 		return nil, "No market value yet: no comparable listings have been seen for this watch.", nil
 	}
-	days := m.WindowDays
-	if days <= 0 {
-		days = 30
-	}
+	note := marketNote(m, m.CompWindowDays(), d.Listing.Currency)
 	if len(m.Examples) > 0 {
-		return nil, marketNote(m, days, d.Listing.Currency) + " The most similar of them:", nil
+		return nil, note + " The most similar of them:", nil
 	}
-	pool, err := u.d.Store.CompListings(r.Context(), d.WatchID, d.Listing.ID, u.d.Now().Add(-time.Duration(days)*24*time.Hour), 2000)
+	// One more than shown, to know whether the list is cut short.
+	used, err := u.d.Store.CompsUsed(r.Context(), d, u.d.Now(), maxCompsShown+1)
 	if err != nil {
 		return nil, "", err
 	}
-	var bucket []string
-	if m.Condition != "" && m.Condition != "all" {
-		bucket = strings.Split(m.Condition, "/")
-	}
-	fence := max(float64(m.P75Cents-m.P25Cents)*1.5, 0.10*float64(m.MedianCents))
-	lo, hi := float64(m.P25Cents)-fence, float64(m.P75Cents)+fence
-	var used []store.CompListing
-	for _, c := range pool {
-		if !strings.EqualFold(c.Currency, d.Listing.Currency) {
-			continue
-		}
-		if _, bad := scout.MismatchSignal(c.Title); bad {
-			continue
-		}
-		if bucket != nil && !slices.Contains(bucket, string(c.Condition)) {
-			continue
-		}
-		if p := float64(c.PriceCents); p < lo || p > hi {
-			continue
-		}
-		used = append(used, c)
-	}
-	note := marketNote(m, days, d.Listing.Currency)
 	if len(used) > maxCompsShown {
 		note += " The " + strconv.Itoa(maxCompsShown) + " most recently seen are listed."
 		used = used[:maxCompsShown]
