@@ -39,13 +39,9 @@ type priorListing struct {
 // listing of the fetch and the watch's deal for it, by Listing.Key(). Asked
 // inside the write transaction, so the answer holds until commit.
 func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBatch) (map[string]*priorListing, error) {
-	ls := make([]scout.Listing, 0, len(b.Unmatched)+len(b.Items))
-	ls = append(ls, b.Unmatched...)
-	for i := range b.Items {
-		ls = append(ls, b.Items[i].Listing)
-	}
-	out := make(map[string]*priorListing, len(ls))
-	if len(ls) == 0 {
+	n := len(b.Unmatched) + len(b.Items)
+	out := make(map[string]*priorListing, n)
+	if n == 0 {
 		return out, nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
@@ -57,7 +53,13 @@ func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBat
 		return nil, fmt.Errorf("prepare prior listings: %w", err)
 	}
 	defer stmt.Close()
-	err = forKeyChunks(ctx, ls, func(rowCtx context.Context, src, ids string) error {
+	listing := func(i int) *scout.Listing {
+		if i < len(b.Unmatched) {
+			return &b.Unmatched[i]
+		}
+		return &b.Items[i-len(b.Unmatched)].Listing
+	}
+	err = forKeyChunks(ctx, n, listing, func(rowCtx context.Context, src, ids string) error {
 		return readPrior(rowCtx, stmt, watchID, src, ids, out)
 	})
 	if err != nil {
@@ -151,18 +153,18 @@ func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals [
 	return nil
 }
 
-// forKeyChunks calls fn with each source's ids, up to ingestChunk at a time,
+// forKeyChunks calls fn with the ids of the n listings, by source, up to ingestChunk at a time,
 // as a JSON array for json_each. fn's context cannot be cancelled (see
 // ingestChunk); ctx is checked before each chunk.
-func forKeyChunks(ctx context.Context, ls []scout.Listing, fn func(rowCtx context.Context, src, ids string) error) error {
+func forKeyChunks(ctx context.Context, n int, listing func(i int) *scout.Listing, fn func(rowCtx context.Context, src, ids string) error) error {
 	bySource := map[string][]string{}
 	var order []string
-	for i := range ls {
-		src := ls[i].Source
-		if _, ok := bySource[src]; !ok {
-			order = append(order, src)
+	for i := range n {
+		l := listing(i)
+		if _, ok := bySource[l.Source]; !ok {
+			order = append(order, l.Source)
 		}
-		bySource[src] = append(bySource[src], ls[i].SourceID)
+		bySource[l.Source] = append(bySource[l.Source], l.SourceID)
 	}
 	rowCtx := context.WithoutCancel(ctx)
 	for _, src := range order {

@@ -58,7 +58,7 @@ func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Lis
 			return err
 		}
 		defer stmt.Close()
-		return forKeyChunks(ctx, ls, func(rowCtx context.Context, src, ids string) error {
+		return forKeyChunks(ctx, len(ls), func(i int) *scout.Listing { return &ls[i] }, func(rowCtx context.Context, src, ids string) error {
 			return readKnown(rowCtx, stmt, watchID, src, ids, out)
 		})
 	})
