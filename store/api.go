@@ -26,6 +26,30 @@ type DealCursor struct {
 // DealsAfter returns up to limit deals matching f (f.Limit is ignored),
 // ordered by score then deal id, both descending, after cur.
 func (s *Store) DealsAfter(ctx context.Context, f DealFilter, cur DealCursor, limit int) ([]scout.Deal, error) {
+	where, args := f.where()
+	if cur.DealID > 0 {
+		where, args = append(where, "(d.score < ? OR (d.score = ? AND d.id < ?))"), append(args, cur.Score, cur.Score, cur.DealID)
+	}
+	q := dealSelect
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.score DESC, d.id DESC LIMIT ?" // #nosec G202 -- fixed clauses; values are bound
+	var out []scout.Deal
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, err = queryDeals(ctx, tx, q, append(args, limit)...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list deals: %w", err)
+	}
+	return out, nil
+}
+
+// where is f's conditions on dealSelect's tables (d, l, w) and their values:
+// the one reading of the deal filters that the API's pages and the UI's
+// share. f.Limit is not a condition.
+func (f DealFilter) where() ([]string, []any) {
 	var where []string
 	var args []any
 	if f.Watch != "" {
@@ -43,34 +67,25 @@ func (s *Store) DealsAfter(ctx context.Context, f DealFilter, cur DealCursor, li
 	if f.Status != "" {
 		where, args = append(where, "d.status = ?"), append(args, f.Status)
 	}
-	if cur.DealID > 0 {
-		where, args = append(where, "(d.score < ? OR (d.score = ? AND d.id < ?))"), append(args, cur.Score, cur.Score, cur.DealID)
-	}
-	q := dealSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY d.score DESC, d.id DESC LIMIT ?" // #nosec G202 -- fixed clauses; values are bound
-	var out []scout.Deal
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, append(args, limit)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDeal(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
-	})
+	return where, args
+}
+
+// queryDeals runs a dealSelect query and reads every deal it returns.
+func queryDeals(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]scout.Deal, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list deals: %w", err)
+		return nil, err
 	}
-	return out, nil
+	defer rows.Close()
+	var out []scout.Deal
+	for rows.Next() {
+		d, err := scanDeal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // StoredListing is a listing with what dealscout knows of its life.

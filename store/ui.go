@@ -51,24 +51,9 @@ var dealOrders = map[string]string{
 
 // DealsPage returns one page of deals and how many match in all.
 func (s *Store) DealsPage(ctx context.Context, q DealQuery) ([]scout.Deal, int, error) {
-	var where []string
-	var args []any
-	if q.Watch != "" {
-		where, args = append(where, "w.name = ?"), append(args, q.Watch)
-	}
-	if q.MinScore > 0 {
-		where, args = append(where, "d.score >= ?"), append(args, q.MinScore)
-	}
-	if q.Source != "" {
-		where, args = append(where, "(l.source = ? OR d.source_spec = ?)"), append(args, q.Source, q.Source)
-	}
-	if q.Free {
-		where = append(where, "l.free = 1")
-	}
+	where, args := DealFilter{Watch: q.Watch, MinScore: q.MinScore, Source: q.Source, Free: q.Free, Status: q.Status}.where()
 	if q.Status == "" {
 		where = append(where, "d.status != 'dismissed'")
-	} else {
-		where, args = append(where, "d.status = ?"), append(args, q.Status)
 	}
 	if !q.Since.IsZero() {
 		where, args = append(where, "d.first_seen > ?"), append(args, ts(q.Since))
@@ -89,20 +74,9 @@ func (s *Store) DealsPage(ctx context.Context, q DealQuery) ([]scout.Deal, int, 
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, dealSelect+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", // #nosec G202 -- fixed clauses; values are bound
+		out, err = queryDeals(ctx, tx, dealSelect+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", // #nosec G202 -- fixed clauses; values are bound
 			append(args, q.Limit, q.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDeal(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list deals page: %w", err)
