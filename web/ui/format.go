@@ -45,7 +45,8 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return *p
 		},
-		"cardData": func(c dealCard, back string) cardData { return cardData{Card: c, Back: back} },
+		"cardData":   func(c dealCard, back string) cardData { return cardData{Card: c, Back: back} },
+		"statusForm": func(d scout.Deal, back string) statusForm { return statusForm{Deal: d, Back: back} },
 	}
 }
 
@@ -232,5 +233,12 @@ func byteSize(n int64) string {
 // Save/Dismiss buttons return to.
 type cardData struct {
 	Card dealCard
+	Back string
+}
+
+// statusForm is what the "status-form" template gets: the deal its buttons
+// mark and where they return to.
+type statusForm struct {
+	Deal scout.Deal
 	Back string
 }
