@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func TestCompsUsed(t *testing.T) {
 		`UPDATE listings SET currency = 'EUR' WHERE source_id = 'tables-4'`,
 		`UPDATE listings SET price_cents = 5000 WHERE source_id = 'tables-7'`, // beyond the fence
 		`UPDATE listings SET price_known = 0 WHERE source_id = 'tables-9'`,
+		`UPDATE listings SET duplicate_of = (SELECT id FROM listings WHERE source_id = 'chairs-0') WHERE source_id = 'tables-11'`,
 	} {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatal(err)
@@ -54,10 +56,11 @@ func TestCompsUsed(t *testing.T) {
 		return out
 	}
 	// Every one: tables-1..116 (from $11.17 on, beyond the fence) but for
-	// parts, out of the window, in euros, $50 and unpriced, newest first.
+	// parts, out of the window, in euros, $50, unpriced and a duplicate,
+	// newest first.
 	var want []int64
 	for i := 1; i <= 116; i++ {
-		if !slices.Contains([]int{2, 3, 4, 7, 9}, i) {
+		if !slices.Contains([]int{2, 3, 4, 7, 9, 11}, i) {
 			want = append(want, listing(i))
 		}
 	}
@@ -66,6 +69,10 @@ func TestCompsUsed(t *testing.T) {
 	}
 	if got := ids(5); !slices.Equal(got, want[:5]) {
 		t.Errorf("the first 5 comps used = %v, want %v", got, want[:5])
+	}
+
+	if detail := queryPlan(t, s, compsUsedQuery, ts(testNow), 0, watchID, compPool); !strings.Contains(detail, "listings_seen") {
+		t.Errorf("comps used query plan starts with %q, want a walk of listings_seen", detail)
 	}
 
 	unknown := deal
