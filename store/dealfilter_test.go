@@ -68,3 +68,36 @@ func TestDealFiltersOfAPIAndUIPages(t *testing.T) {
 		}
 	}
 }
+
+// The deals page's sorts walk an index in order (migration 00011) instead of
+// sorting the deals: a far page or "newest first" sorted all 20,000 of them.
+func TestDealsPageSortsWalkAnIndex(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	seedDeals(t, s, "tables", 20, testNow)
+	cases := []struct{ name, where, sort, index string }{
+		{"by score", "d.status != 'dismissed'", SortScore, "deals_score"},
+		{"by score, one watch", "w.name = 'tables' AND d.status != 'dismissed'", SortScore, "deals_watch_score"},
+		{"newest first", "d.status != 'dismissed'", SortNewest, "deals_first_seen"},
+	}
+	for _, c := range cases {
+		rows, err := s.rdb.Query("EXPLAIN QUERY PLAN " + dealSelect + " WHERE " + c.where + " ORDER BY " + dealOrders[c.sort] + " LIMIT 50 OFFSET 500")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		_ = rows.Close()
+		got := strings.Join(plan, "; ")
+		if !strings.Contains(got, "INDEX "+c.index) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q, want a walk of %s and no sort", c.name, got, c.index)
+		}
+	}
+}
