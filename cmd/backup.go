@@ -35,9 +35,14 @@ func newBackupCmd(a *app) *cobra.Command {
 func newRestoreCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "restore FILE",
-		Short: "Replace the database with a backup (refused while a poll runs; stop serve first)",
+		Short: "Replace the database with a backup (refused, exit 75, while serve or a poll runs)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			serving, err := excludeServe(a)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = serving.Release() }()
 			lock, err := lockPoll(a)
 			if err != nil {
 				return err

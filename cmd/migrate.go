@@ -65,6 +65,11 @@ before it changes anything.`,
 				}
 				to = downTo
 			}
+			serving, err := excludeServe(a)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = serving.Release() }()
 			st, err := store.Open(cmd.Context(), a.cfg.DBPath, store.Options{Now: a.env.Now})
 			if err != nil {
 				return err
@@ -141,6 +146,11 @@ before it changes anything.`,
 		Short: "Roll back the newest migration and apply it again",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			serving, err := excludeServe(a)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = serving.Release() }()
 			st, err := store.Open(cmd.Context(), a.cfg.DBPath, store.Options{Now: a.env.Now})
 			if err != nil {
 				return err

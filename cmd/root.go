@@ -25,7 +25,7 @@ const (
 	ExitError   = 1
 	ExitUsage   = 2  // bad flags, arguments or configuration
 	ExitPartial = 3  // poll: some sources failed, the rest were processed
-	ExitLocked  = 75 // another poll holds the lock (EX_TEMPFAIL)
+	ExitLocked  = 75 // another poll holds the lock, or serve vs restore/migrate down (EX_TEMPFAIL)
 	// ExitInterrupted and ExitTerminated follow the shell's 128+signal
 	// convention, so systemd and cron see an interrupted run as not ok.
 	ExitInterrupted = 130 // SIGINT

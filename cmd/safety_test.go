@@ -61,12 +61,13 @@ func TestWritingCommandsRefuseTheDatabaseFiles(t *testing.T) {
 		"lock":                 "dealscout.db.lock",
 		"dangling link to wal": "wal-link",
 		"link to lock":         "lock-link",
+		"serve lock":           "dealscout.db.serve.lock",
 	}
 	commands := map[string][]string{"watch export": {"watch", "export"}, "backup": {"backup"}}
 	for cname, args := range commands {
 		for sname, path := range spellings {
 			t.Run(cname+"/"+sname, func(t *testing.T) {
-				files := []string{db, db + "-wal", db + "-shm", db + "-journal", db + ".lock"}
+				files := []string{db, db + "-wal", db + "-shm", db + "-journal", db + ".lock", db + ".serve.lock"}
 				before := map[string]string{}
 				for _, f := range files {
 					before[f] = fileSum(t, f)

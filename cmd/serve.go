@@ -96,6 +96,18 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	if err := a.checkAuth(o); err != nil {
 		return err
 	}
+	// Held until serve returns, so restore and migrate down refuse to swap
+	// or reshape the database under the open handle. The database is closed
+	// (checkpointing its -wal) before the lock goes, not after.
+	serving, err := holdServe(a)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		a.close()
+		a.st = nil
+		_ = serving.Release()
+	}()
 	st, err := a.store(ctx, true)
 	if err != nil {
 		return err

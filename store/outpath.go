@@ -29,7 +29,8 @@ func IsDatabaseFile(err error) bool {
 }
 
 // databaseFiles are the files that belong to the database at dbPath, with what
-// each one is: SQLite's own, and the poll lock (lock.go).
+// each one is: SQLite's own, the poll lock (lock.go) and the serve lock
+// (servelock.go).
 func databaseFiles(dbPath string) [][2]string {
 	return [][2]string{
 		{dbPath, "the database itself"},
@@ -37,14 +38,15 @@ func databaseFiles(dbPath string) [][2]string {
 		{dbPath + "-shm", "the database's shared-memory index (-shm)"},
 		{dbPath + "-journal", "the database's rollback journal (-journal)"},
 		{dbPath + ".lock", "the database's poll lock file (.lock)"},
+		{dbPath + ".serve.lock", "the database's serve lock file (.serve.lock)"},
 	}
 }
 
 // CheckOutputPath refuses a path a command is about to write (an export, a
 // backup, a CSV) when it names the database at dbPath or one of its -wal,
-// -shm, -journal or .lock files, however it is spelled: relative, with ./ or
-// .., through a symlink (even one whose target does not exist yet) or a hard
-// link. Every command that writes a file the user named calls it first.
+// -shm, -journal, .lock or .serve.lock files, however it is spelled:
+// relative, with ./ or .., through a symlink (even one whose target does not
+// exist yet) or a hard link. Every command that writes a file the user named calls it first.
 func CheckOutputPath(dbPath, out string) error {
 	if dbPath == "" || out == "" {
 		return nil
