@@ -144,7 +144,7 @@ func printDealDetail(out io.Writer, d web.DealDetail, loc *time.Location) {
 		fmt.Fprintf(out, "link: %s\n", d.Link)
 	}
 	if m := d.Market; m.MedianCents > 0 && m.Confidence != scout.ConfidenceNone {
-		line := fmt.Sprintf("market value %s from %d comps (%s confidence)", scout.FormatPrice(m.MedianCents, d.Currency), m.Samples, m.Confidence)
+		line := fmt.Sprintf("market value %s from %s (%s confidence)", scout.FormatPrice(m.MedianCents, d.Currency), plural(m.Samples, "comp"), m.Confidence)
 		if d.UnderMarket != nil {
 			if *d.UnderMarket >= 0 {
 				line += fmt.Sprintf("; %.0f%% under it", *d.UnderMarket)
@@ -154,10 +154,10 @@ func printDealDetail(out io.Writer, d web.DealDetail, loc *time.Location) {
 		}
 		fmt.Fprintln(out, line)
 	} else {
-		fmt.Fprintf(out, "market value unknown (%d comps; too few)\n", m.Samples)
+		fmt.Fprintf(out, "market value unknown (%s; too few)\n", plural(m.Samples, "comp"))
 	}
 	if d.ProfitCents != nil {
-		fmt.Fprintf(out, "estimated profit %s\n", scout.FormatPrice(*d.ProfitCents, d.Currency))
+		fmt.Fprintf(out, "estimated profit %s\n", minusPrice(*d.ProfitCents, d.Currency))
 	}
 	fmt.Fprintln(out, "\nSCORE")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
