@@ -56,12 +56,11 @@ type fetchWrite struct {
 // pendingDeal is a deal insert waiting for its statement; changed says the
 // listing changed, for the count when it turns out to exist already.
 type pendingDeal struct {
-	it              *scout.FetchItem
-	listingID       int64
-	comps           string
-	alerted         any
-	changed         bool
-	created, update bool
+	it        *scout.FetchItem
+	listingID int64
+	comps     string
+	alerted   any
+	changed   bool
 }
 
 func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, prior map[string]*priorListing) *fetchWrite {
