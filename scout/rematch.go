@@ -1,6 +1,5 @@
 package scout
 
-
 // DealStillMatches judges a stored deal of w, after an edit of w, with the
 // poll's own filter (query, exclusions, price range, conditions, radius), and
 // rejects deals found by a source the watch no longer lists, so an edit from
