@@ -3,6 +3,7 @@ package scout
 import (
 	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,7 +72,16 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 		c.ok[i], c.acc[i] = true, sig.Accessory != ""
 		docs[i] = similarityTokens(cp.Title)
 	}
-	c.ix = newSimilarIndex(docs)
+	// Postings newest first, then by key and position, so the comps a
+	// search walks (MaxPostingsPerWord) do not depend on the comps' order.
+	order := make([]int32, len(comps))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(c.last[b], c.last[a]), strings.Compare(comps[a].Key, comps[b].Key), cmp.Compare(a, b))
+	})
+	c.ix = newSimilarIndex(docs, order)
 	return c
 }
 

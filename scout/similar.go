@@ -155,44 +155,90 @@ func splitSize(s string) (unit, num string, ok bool) {
 	return u, s[:i], ok
 }
 
+// MaxPostingsPerWord bounds how many comps a search meets through one title
+// word: each word's comps are kept newest first (then by key, then position:
+// never the order the comps came in) and a search walks at most this many
+// of them. It is an approximation, taken because a poll of 20,000 distinct
+// titles sharing common words met ~10,000 comps per title (0.7 ms of CPU
+// each): a comp sharing only words that more than this many comps have,
+// and older than the newest of them, is not found. The comps that are found
+// get their exact cosine. A word this common says little on its own, the
+// title's rarer words (model numbers, sizes) are walked in full, and the
+// newest comps are the ones a market should lean on anyway. The ranking
+// evaluation (ranking_test.go) passes its bars with it.
+const MaxPostingsPerWord = 400
+
 // similarIndex is an inverted index of comps' title words with their IDF
 // weights, built once per set of comps.
 type similarIndex struct {
-	idf      map[string]float64
-	postings map[string][]int32 // comp positions by word
-	norms    []float64          // each comp's vector length
-	maxIDF   float64            // the weight of a word no comp has
-	minNorm  float64            // the shortest comp vector
-	// scratch and touched are nearest's accumulator, kept between calls;
-	// an index is used by one goroutine at a time, as MarketCache is.
-	scratch []float64
-	touched []int32
+	ids      map[string]int32 // word → its id
+	idf      []float64        // by word id
+	postings [][]int32        // comp positions by word id, in index order (newest first)
+	docs     [][]int32        // each comp's word ids, in its sorted word order
+	norms    []float64        // each comp's vector length
+	maxIDF   float64          // the weight of a word no comp has
+	minNorm  float64          // the shortest comp vector
+	// seen, epoch and cands are nearest's candidate set, kept between calls
+	// so a search does not allocate; an index is used by one goroutine at a
+	// time, as MarketCache is.
+	seen  []uint32
+	epoch uint32
+	cands []int32
+	query []queryWord
+	qw    []float64
+}
+
+// queryWord is one of the target's words and its weight.
+type queryWord struct {
+	id     int32 // -1 when no comp has the word
+	w2     float64
+	common bool
 }
 
 // newSimilarIndex indexes docs (one token list per comp; nil for a comp
-// that is not to be found).
-func newSimilarIndex(docs [][]string) *similarIndex {
-	ix := &similarIndex{idf: map[string]float64{}, postings: map[string][]int32{}, norms: make([]float64, len(docs))}
+// that is not to be found). order lists the comp positions in the order
+// their postings are kept, newest first (nil: position order); it must name
+// every position once.
+func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
+	ix := &similarIndex{ids: map[string]int32{}, norms: make([]float64, len(docs)), docs: make([][]int32, len(docs)),
+		seen: make([]uint32, len(docs))}
+	if order == nil {
+		order = make([]int32, len(docs))
+		for i := range order {
+			order[i] = int32(i)
+		}
+	}
 	n := 0
-	for i, d := range docs {
+	for _, i := range order {
+		d := docs[i]
 		if d == nil {
 			continue
 		}
 		n++
-		for _, w := range d {
-			ix.postings[w] = append(ix.postings[w], int32(i))
+		ids := make([]int32, len(d))
+		for j, w := range d {
+			id, ok := ix.ids[w]
+			if !ok {
+				id = int32(len(ix.postings))
+				ix.ids[w] = id
+				ix.postings = append(ix.postings, nil)
+			}
+			ix.postings[id] = append(ix.postings[id], i)
+			ids[j] = id
 		}
+		ix.docs[i] = ids
 	}
 	// Smoothed IDF, as scikit-learn's: a word every comp has still counts a
 	// little, so titles of a one-product watch stay similar to each other.
-	for w, p := range ix.postings {
-		ix.idf[w] = math.Log(float64(1+n)/float64(1+len(p))) + 1
+	ix.idf = make([]float64, len(ix.postings))
+	for id, p := range ix.postings {
+		ix.idf[id] = math.Log(float64(1+n)/float64(1+len(p))) + 1
 	}
 	ix.maxIDF = math.Log(float64(1+n)) + 1
-	for i, d := range docs {
+	for i, d := range ix.docs {
 		s := 0.0
-		for _, w := range d {
-			s += ix.idf[w] * ix.idf[w]
+		for _, id := range d {
+			s += ix.idf[id] * ix.idf[id]
 		}
 		ix.norms[i] = math.Sqrt(s)
 		if ix.norms[i] > 0 && (ix.minNorm == 0 || ix.norms[i] < ix.minNorm) {
@@ -202,24 +248,22 @@ func newSimilarIndex(docs [][]string) *similarIndex {
 	return ix
 }
 
-// commonWords are the target's most common words whose squared weights add
+// markCommon marks the target's most common words whose squared weights add
 // up to less than budget, most common first.
-func (ix *similarIndex) commonWords(words []string, budget float64) []string {
-	var common []string
+func markCommon(q []queryWord, budget float64) {
 	sum := 0.0
 	for {
-		best, bestV := "", math.Inf(1)
-		for _, w := range words {
-			v, ok := ix.idf[w]
-			if ok && v < bestV && !slices.Contains(common, w) {
-				best, bestV = w, v
+		best := -1
+		for i, w := range q {
+			if w.id >= 0 && !w.common && (best < 0 || w.w2 < q[best].w2) {
+				best = i
 			}
 		}
-		if best == "" || sum+bestV*bestV >= budget {
-			return common
+		if best < 0 || sum+q[best].w2 >= budget {
+			return
 		}
-		sum += bestV * bestV
-		common = append(common, best)
+		sum += q[best].w2
+		q[best].common = true
 	}
 }
 
@@ -229,69 +273,100 @@ type neighbor struct {
 	sim float64
 }
 
-// nearest returns every comp accepted by keep with a cosine similarity of at
-// least floor to the target's words, in no particular order (see topK).
+// nearest returns the comps accepted by keep with a cosine similarity of at
+// least floor to the target's words, among those met through the newest
+// MaxPostingsPerWord comps of each word, in no particular order (see topK).
 func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) bool) []neighbor {
+	q := ix.query[:0]
 	var norm float64
 	for _, w := range words {
-		v, ok := ix.idf[w]
-		if !ok {
-			v = ix.maxIDF
+		id, ok := ix.ids[w]
+		v := ix.maxIDF
+		if ok {
+			v = ix.idf[id]
+		} else {
+			id = -1
 		}
 		norm += v * v
+		q = append(q, queryWord{id: id, w2: v * v})
 	}
+	ix.query = q
 	if norm == 0 {
 		return nil
 	}
 	norm = math.Sqrt(norm)
 	// Words so common that comps sharing only them cannot reach the floor
-	// are not walked: a comp with d's words S among them has cosine at most
-	// Σ_S idf² / (|q| · |d|) ≤ Σ_common idf² / (|q| · the shortest comp), so
-	// only comps that share a rarer word can be neighbours, and the common
-	// words are added to those alone. Exact, and it spares a 20,000-listing
-	// poll of one product from meeting every comp through "iphone".
-	common := ix.commonWords(words, floor*norm*ix.minNorm)
-	// A dense accumulator, cleared through the list of comps it touched:
-	// a map here was a third of a 100,000-deal re-score.
-	if len(ix.scratch) != len(ix.norms) {
-		ix.scratch = make([]float64, len(ix.norms))
+	// do not find comps: a comp with d's words S among them has cosine at
+	// most Σ_S idf² / (|q| · |d|) ≤ Σ_common idf² / (|q| · the shortest
+	// comp), so only comps that share a rarer word can be neighbours. Exact,
+	// and it spares a 20,000-listing poll of one product from meeting every
+	// comp through "iphone".
+	markCommon(q, floor*norm*ix.minNorm)
+	ix.epoch++
+	if ix.epoch == 0 { // wrapped: forget every mark
+		clear(ix.seen)
+		ix.epoch = 1
 	}
-	acc := ix.scratch
-	touched := ix.touched[:0]
-	for _, w := range words {
-		if slices.Contains(common, w) {
-			continue
-		}
-		v := ix.idf[w]
-		for _, p := range ix.postings[w] {
-			if acc[p] == 0 {
-				touched = append(touched, p)
-			}
-			acc[p] += v * v
-		}
+	// qw is the target's squared weights by word id, negated for the
+	// common words; cleared before returning.
+	if len(ix.qw) != len(ix.idf) {
+		ix.qw = make([]float64, len(ix.idf))
 	}
-	// The common words count only for comps a rarer word already found.
-	for _, w := range common {
-		v := ix.idf[w]
-		for _, p := range ix.postings[w] {
-			if acc[p] != 0 {
-				acc[p] += v * v
+	qw := ix.qw
+	for _, w := range q {
+		if w.id >= 0 {
+			qw[w.id] = w.w2
+			if w.common {
+				qw[w.id] = -w.w2
 			}
 		}
 	}
-	out := make([]neighbor, 0, min(len(touched), 64))
-	for _, p := range touched {
-		dot := acc[p]
-		acc[p] = 0
-		if ix.norms[p] == 0 {
+	defer func() {
+		for _, w := range q {
+			if w.id >= 0 {
+				qw[w.id] = 0
+			}
+		}
+	}()
+	cands := ix.cands[:0]
+	for _, w := range q {
+		if w.id < 0 || w.common {
 			continue
+		}
+		ps := ix.postings[w.id]
+		for _, p := range ps[:min(len(ps), MaxPostingsPerWord)] {
+			if ix.seen[p] != ix.epoch {
+				ix.seen[p] = ix.epoch
+				cands = append(cands, p)
+			}
+		}
+	}
+	ix.cands = cands
+	out := make([]neighbor, 0, min(len(cands), 64))
+	for _, p := range cands {
+		if ix.norms[p] == 0 || !keep(p) {
+			continue
+		}
+		// The exact dot product, summed rarer words first and then the
+		// common ones, each in word order (a comp's words are sorted, as
+		// the target's are).
+		doc := ix.docs[p]
+		dot := 0.0
+		for _, id := range doc {
+			if w := qw[id]; w > 0 {
+				dot += w
+			}
+		}
+		for _, id := range doc {
+			if w := qw[id]; w < 0 {
+				dot -= w
+			}
 		}
 		sim := dot / (norm * ix.norms[p])
-		if sim >= floor-1e-12 && keep(p) {
+		if sim >= floor-1e-12 {
 			out = append(out, neighbor{p, math.Min(sim, 1)})
 		}
 	}
-	ix.touched = touched
 	return out
 }
 
