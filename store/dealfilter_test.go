@@ -69,7 +69,7 @@ func TestDealFiltersOfAPIAndUIPages(t *testing.T) {
 	}
 }
 
-// The deals page's sorts walk an index in order (migration 00011) instead of
+// The deals page's sorts walk an index in order (migration 00009) instead of
 // sorting the deals: a far page or "newest first" sorted all 20,000 of them.
 func TestDealsPageSortsWalkAnIndex(t *testing.T) {
 	t.Parallel()
