@@ -46,7 +46,7 @@ func genItems(first, n int) []item {
 	out := make([]item, n)
 	for i := range out {
 		id := first + i
-		r := rand.New(rand.NewPCG(uint64(id), 13))
+		r := rand.New(rand.NewPCG(uint64(id), 13)) // #nosec G115 G404 -- benchmark data: ids are non-negative and the sequence is deterministic on purpose
 		kind := r.IntN(len(kinds))
 		model := r.IntN(40)
 		wood := woods[r.IntN(len(woods))]
