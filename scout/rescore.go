@@ -32,6 +32,7 @@ type MarketCache struct {
 	cur    []string // each comp's currency and category, normalised once
 	cat    []string
 	acc    []bool // comp is an accessory
+	cond   []Condition
 	memo   map[memoKey]*titleMarket
 	titles map[string]*titleInfo
 }
@@ -52,13 +53,14 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 	o.Now = now
 	o = o.withDefaults()
 	c := &MarketCache{comps: comps, opts: o, ok: make([]bool, len(comps)), acc: make([]bool, len(comps)), last: make([]int64, len(comps)),
-		cur: make([]string, len(comps)), cat: make([]string, len(comps)),
+		cur: make([]string, len(comps)), cat: make([]string, len(comps)), cond: make([]Condition, len(comps)),
 		memo: map[memoKey]*titleMarket{}, titles: map[string]*titleInfo{}}
 	docs := make([][]string, len(comps))
 	for i := range comps {
 		cp := &comps[i]
 		c.last[i] = lastKnown(*cp).UnixNano()
 		c.cur[i] = currencyOr(cp.Currency)
+		c.cond[i] = vocabCondition(cp.Condition)
 		if cp.Category != "" {
 			c.cat[i] = strings.ToLower(strings.TrimSpace(cp.Category))
 		}
@@ -137,18 +139,18 @@ func (c *MarketCache) search(words []string, cur, category string, accessory boo
 		cc := c.cat[p]
 		return category == "" || cc == "" || cc == category
 	}
-	// Ties are broken by recency, then by key, so the comps do not depend on
-	// the order they came in: a poll and a re-score must agree.
-	newer := func(a, b int32) int {
-		return cmp.Or(cmp.Compare(c.last[b], c.last[a]), strings.Compare(c.comps[a].Key, c.comps[b].Key))
-	}
-	exact := topK{k: NeighborsK + 1, better: newer}
-	inBucket := topK{k: NeighborsK + 1, better: newer}
-	all := topK{k: NeighborsK + 1, better: newer}
+	// Ties are broken by the index's rank (recency, then key), so the comps
+	// do not depend on the order they came in: a poll and a re-score must
+	// agree.
+	// One backing array for the three lists: a title's market keeps them.
+	lists := make([]neighbor, 3*(NeighborsK+1))
+	exact := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[: 0 : NeighborsK+1]}
+	inBucket := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[NeighborsK+1 : NeighborsK+1 : 2*(NeighborsK+1)]}
+	all := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[2*(NeighborsK+1) : 2*(NeighborsK+1)]}
 	for _, n := range c.ix.nearest(words, SimilarityFloor, keep) {
 		all.offer(n)
 		if hasBucket {
-			cc := vocabCondition(c.comps[n.pos].Condition)
+			cc := c.cond[n.pos]
 			if cc == cond {
 				exact.offer(n)
 			}
@@ -158,7 +160,7 @@ func (c *MarketCache) search(words []string, cur, category string, accessory boo
 		}
 	}
 	tm := &titleMarket{hasBucket: hasBucket, cond: cond, exact: exact.list, bucket: inBucket.list, all: all.list}
-	tm.keys = map[string]struct{}{}
+	tm.keys = make(map[string]struct{}, len(tm.exact)+len(tm.bucket)+len(tm.all))
 	for _, ns := range [][]neighbor{tm.exact, tm.bucket, tm.all} {
 		for _, n := range ns {
 			tm.keys[c.comps[n.pos].Key] = struct{}{}

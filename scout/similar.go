@@ -164,28 +164,36 @@ func splitSize(s string) (unit, num string, ok bool) {
 // and older than the newest of them, is not found. The comps that are found
 // get their exact cosine. A word this common says little on its own, the
 // title's rarer words (model numbers, sizes) are walked in full, and the
-// newest comps are the ones a market should lean on anyway. The ranking
-// evaluation (ranking_test.go) passes its bars with it.
-const MaxPostingsPerWord = 400
+// newest comps are the ones a market should lean on anyway. 256 (over 12
+// times NeighborsK) rather than 400: at 400 the 20,000-title poll still took
+// ~0.09 ms of CPU per title, at 256 ~0.06 ms. The ranking evaluation
+// (ranking_test.go) and the golden scores are unchanged by it, at 200 too.
+const MaxPostingsPerWord = 256
 
 // similarIndex is an inverted index of comps' title words with their IDF
-// weights, built once per set of comps.
+// weights, built once per set of comps. Inside, comps are numbered by their
+// rank in the order given (newest first), so that a search's postings, word
+// lists and marks are read front to back rather than all over memory.
 type similarIndex struct {
 	ids      map[string]int32 // word → its id
 	idf      []float64        // by word id
-	postings [][]int32        // comp positions by word id, in index order (newest first)
-	docs     [][]int32        // each comp's word ids, in its sorted word order
-	norms    []float64        // each comp's vector length
+	postings [][]int32        // comp ranks by word id, ascending: newest first
+	words    []int32          // every comp's word ids, by rank, each comp's in its sorted word order
+	start    []int32          // comp of rank r has words[start[r]:start[r+1]]
+	norms    []float64        // by rank: each comp's vector length
+	pos      []int32          // by rank: the comp's position
+	rank     []int32          // by position: the comp's rank; ties go to the lower
 	maxIDF   float64          // the weight of a word no comp has
 	minNorm  float64          // the shortest comp vector
-	// seen, epoch and cands are nearest's candidate set, kept between calls
-	// so a search does not allocate; an index is used by one goroutine at a
-	// time, as MarketCache is.
+	// seen, epoch, cands, query, qw and out are nearest's working space,
+	// kept between calls so a search does not allocate; an index is used
+	// by one goroutine at a time, as MarketCache is.
 	seen  []uint32
 	epoch uint32
 	cands []int32
 	query []queryWord
 	qw    []float64
+	out   []neighbor
 }
 
 // queryWord is one of the target's words and its weight.
@@ -200,8 +208,8 @@ type queryWord struct {
 // their postings are kept, newest first (nil: position order); it must name
 // every position once.
 func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
-	ix := &similarIndex{ids: map[string]int32{}, norms: make([]float64, len(docs)), docs: make([][]int32, len(docs)),
-		seen: make([]uint32, len(docs))}
+	ix := &similarIndex{ids: map[string]int32{}, norms: make([]float64, len(docs)), start: make([]int32, len(docs)+1),
+		seen: make([]uint32, len(docs)), rank: make([]int32, len(docs)), pos: make([]int32, len(docs))}
 	if order == nil {
 		order = make([]int32, len(docs))
 		for i := range order {
@@ -209,25 +217,26 @@ func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 		}
 	}
 	n := 0
-	for _, i := range order {
+	for r, i := range order {
+		ix.rank[i], ix.pos[r] = int32(r), i
+		ix.start[r] = int32(len(ix.words))
 		d := docs[i]
 		if d == nil {
 			continue
 		}
 		n++
-		ids := make([]int32, len(d))
-		for j, w := range d {
+		for _, w := range d {
 			id, ok := ix.ids[w]
 			if !ok {
 				id = int32(len(ix.postings))
 				ix.ids[w] = id
 				ix.postings = append(ix.postings, nil)
 			}
-			ix.postings[id] = append(ix.postings[id], i)
-			ids[j] = id
+			ix.postings[id] = append(ix.postings[id], int32(r))
+			ix.words = append(ix.words, id)
 		}
-		ix.docs[i] = ids
 	}
+	ix.start[len(order)] = int32(len(ix.words))
 	// Smoothed IDF, as scikit-learn's: a word every comp has still counts a
 	// little, so titles of a one-product watch stay similar to each other.
 	ix.idf = make([]float64, len(ix.postings))
@@ -235,14 +244,14 @@ func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 		ix.idf[id] = math.Log(float64(1+n)/float64(1+len(p))) + 1
 	}
 	ix.maxIDF = math.Log(float64(1+n)) + 1
-	for i, d := range ix.docs {
+	for r := range order {
 		s := 0.0
-		for _, id := range d {
+		for _, id := range ix.words[ix.start[r]:ix.start[r+1]] {
 			s += ix.idf[id] * ix.idf[id]
 		}
-		ix.norms[i] = math.Sqrt(s)
-		if ix.norms[i] > 0 && (ix.minNorm == 0 || ix.norms[i] < ix.minNorm) {
-			ix.minNorm = ix.norms[i]
+		ix.norms[r] = math.Sqrt(s)
+		if ix.norms[r] > 0 && (ix.minNorm == 0 || ix.norms[r] < ix.minNorm) {
+			ix.minNorm = ix.norms[r]
 		}
 	}
 	return ix
@@ -276,6 +285,7 @@ type neighbor struct {
 // nearest returns the comps accepted by keep with a cosine similarity of at
 // least floor to the target's words, among those met through the newest
 // MaxPostingsPerWord comps of each word, in no particular order (see topK).
+// The slice is the index's own, good until the next search.
 func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) bool) []neighbor {
 	q := ix.query[:0]
 	var norm float64
@@ -334,23 +344,24 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 			continue
 		}
 		ps := ix.postings[w.id]
-		for _, p := range ps[:min(len(ps), MaxPostingsPerWord)] {
-			if ix.seen[p] != ix.epoch {
-				ix.seen[p] = ix.epoch
-				cands = append(cands, p)
+		for _, r := range ps[:min(len(ps), MaxPostingsPerWord)] {
+			if ix.seen[r] != ix.epoch {
+				ix.seen[r] = ix.epoch
+				cands = append(cands, r)
 			}
 		}
 	}
 	ix.cands = cands
-	out := make([]neighbor, 0, min(len(cands), 64))
-	for _, p := range cands {
-		if ix.norms[p] == 0 || !keep(p) {
+	out := ix.out[:0]
+	for _, r := range cands {
+		p := ix.pos[r]
+		if ix.norms[r] == 0 || !keep(p) {
 			continue
 		}
 		// The exact dot product, summed rarer words first and then the
 		// common ones, each in word order (a comp's words are sorted, as
 		// the target's are).
-		doc := ix.docs[p]
+		doc := ix.words[ix.start[r]:ix.start[r+1]]
 		dot := 0.0
 		for _, id := range doc {
 			if w := qw[id]; w > 0 {
@@ -362,33 +373,32 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 				dot -= w
 			}
 		}
-		sim := dot / (norm * ix.norms[p])
+		sim := dot / (norm * ix.norms[r])
 		if sim >= floor-1e-12 {
 			out = append(out, neighbor{p, math.Min(sim, 1)})
 		}
 	}
+	ix.out = out
 	return out
 }
 
 // topK keeps the k best of the neighbours it is offered, best first: most
-// similar, then as better says (recency, then key: never the comps' order),
-// then position. Offering each of n neighbours costs O(k) at worst and one
-// comparison once the list is full of better ones, where sorting all of a
-// 20,000-listing poll's neighbours took a quarter of its time.
+// similar, then lower rank (the index's order: newer, then key, then
+// position — never the order the comps came in). Offering each of n
+// neighbours costs O(k) at worst and one comparison once the list is full
+// of better ones, where sorting all of a 20,000-listing poll's neighbours
+// took a quarter of its time.
 type topK struct {
-	k      int
-	better func(a, b int32) int
-	list   []neighbor
+	k    int
+	rank []int32
+	list []neighbor
 }
 
 func (t *topK) before(a, b neighbor) bool {
 	if a.sim != b.sim {
 		return a.sim > b.sim
 	}
-	if c := t.better(a.pos, b.pos); c != 0 {
-		return c < 0
-	}
-	return a.pos < b.pos
+	return t.rank[a.pos] < t.rank[b.pos]
 }
 
 func (t *topK) offer(n neighbor) {

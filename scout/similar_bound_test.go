@@ -129,3 +129,22 @@ func TestNearestRepeatsItself(t *testing.T) {
 		t.Fatalf("second search %v, first %v", again, first)
 	}
 }
+
+// Among comps equally similar, the newest make the market.
+func TestMarketCachePrefersNewerCompsOnTies(t *testing.T) {
+	t.Parallel()
+	var comps []Comp
+	for i := range 2 * NeighborsK {
+		c := compAt(fmt.Sprintf("k%02d", i), "Oak dining table", 10000, CondGood)
+		if i < NeighborsK {
+			c.PriceCents = 30000 // the newest NeighborsK
+		}
+		c.SeenAt = scoreNow.Add(-time.Duration(i+1) * time.Hour)
+		c.PostedAt = c.SeenAt
+		comps = append(comps, c)
+	}
+	l := Listing{Source: "q", SourceID: "1", Title: "Oak dining table", Condition: CondGood, Currency: "USD"}
+	if m := NewMarketCache(comps, CompsOptions{}, scoreNow).For(l); m.MedianCents != 30000 {
+		t.Fatalf("market %d¢ from %d comps, want 30000¢: the %d newest of equally similar comps", m.MedianCents, m.Similar, NeighborsK)
+	}
+}
