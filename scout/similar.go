@@ -219,7 +219,7 @@ func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 	n := 0
 	for r, i := range order {
 		ix.rank[i], ix.pos[r] = int32(r), i
-		ix.start[r] = int32(len(ix.words))
+		ix.start[r] = int32(len(ix.words)) // #nosec G115 -- a poll holds far fewer than 2^31 title words (body and record limits bound it)
 		d := docs[i]
 		if d == nil {
 			continue
@@ -228,7 +228,7 @@ func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 		for _, w := range d {
 			id, ok := ix.ids[w]
 			if !ok {
-				id = int32(len(ix.postings))
+				id = int32(len(ix.postings)) // #nosec G115 -- a poll holds far fewer than 2^31 distinct words (body and record limits bound it)
 				ix.ids[w] = id
 				ix.postings = append(ix.postings, nil)
 			}
@@ -236,7 +236,7 @@ func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 			ix.words = append(ix.words, id)
 		}
 	}
-	ix.start[len(order)] = int32(len(ix.words))
+	ix.start[len(order)] = int32(len(ix.words)) // #nosec G115 -- a poll holds far fewer than 2^31 title words (body and record limits bound it)
 	// Smoothed IDF, as scikit-learn's: a word every comp has still counts a
 	// little, so titles of a one-product watch stay similar to each other.
 	ix.idf = make([]float64, len(ix.postings))
