@@ -3,41 +3,13 @@ package cmd
 import (
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web"
 )
-
-// dealJSON is the documented `deals --json` shape.
-type dealJSON struct {
-	ID          int64    `json:"id"`
-	Watch       string   `json:"watch"`
-	Source      string   `json:"source"`
-	SourceID    string   `json:"source_id"`
-	Title       string   `json:"title"`
-	PriceCents  int64    `json:"price_cents"`
-	Currency    string   `json:"currency"`
-	Condition   string   `json:"condition"`
-	Score       float64  `json:"score"`
-	Free        bool     `json:"free"`
-	DistanceMi  *float64 `json:"distance_mi"`
-	URL         string   `json:"url"`
-	FirstSeen   string   `json:"first_seen"`
-	DuplicateOf *int64   `json:"duplicate_of"`
-	ProfitCents *int64   `json:"profit_cents"`
-	Status      string   `json:"status"`
-}
-
-func toDealJSON(d scout.Deal) dealJSON {
-	return dealJSON{ID: d.Listing.ID, Watch: d.Watch, Source: d.Listing.Source, SourceID: d.Listing.SourceID,
-		Title: d.Listing.Title, PriceCents: d.Listing.PriceCents, Currency: d.Listing.Currency,
-		Condition: string(d.Listing.Condition), Score: d.Score.Total, Free: d.Listing.Free, DistanceMi: d.DistanceMi,
-		URL: d.Listing.URL, FirstSeen: d.FirstSeen.UTC().Format(time.RFC3339), DuplicateOf: d.DuplicateOf,
-		ProfitCents: d.Score.ProfitCents, Status: d.Status}
-}
 
 func newDealsCmd(a *app) *cobra.Command {
 	var (
@@ -69,9 +41,9 @@ func newDealsCmd(a *app) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				out := make([]dealJSON, 0, len(deals))
+				out := make([]web.DealJSON, 0, len(deals))
 				for _, d := range deals {
-					out = append(out, toDealJSON(d))
+					out = append(out, web.NewDealJSON(d))
 				}
 				return writeJSON(a.stdout(), out)
 			}
