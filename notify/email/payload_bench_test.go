@@ -1,34 +1,15 @@
 package email
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/dealscout/dealscout/notify"
 	"github.com/dealscout/dealscout/notify/channels/channeltest"
 )
 
-// BenchmarkBuildPayload builds the email message of an instant deal alert
-// and of a digest, the work done per alert before it is sent. Each checks
-// once that the best deal's title made it into the payload.
+// BenchmarkBuildPayload: see channeltest.BenchmarkPayload.
 func BenchmarkBuildPayload(b *testing.B) {
-	for _, c := range []struct {
-		name, want string
-		m          notify.Message
-	}{{"deal", "Ektorp", channeltest.DealMessage()}, {"digest", "Ektorp", channeltest.DigestMessage()}} {
-		b.Run(c.name, func(b *testing.B) {
-			m := c.m
-			payload, err := buildBody(m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if !strings.Contains(payload.Text+payload.HTML, c.want) {
-				b.Fatalf("the email payload lacks %q: %.300s", c.want, payload.Text+payload.HTML)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				_, _ = buildBody(m)
-			}
-		})
-	}
+	channeltest.BenchmarkPayload(b, "email", "Ektorp",
+		func(m notify.Message) (string, error) { p, err := buildBody(m); return p.Text + p.HTML, err },
+		func(m notify.Message) { _, _ = buildBody(m) })
 }

@@ -1,31 +1,15 @@
 package ntfy
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/dealscout/dealscout/notify"
 	"github.com/dealscout/dealscout/notify/channels/channeltest"
 )
 
-// BenchmarkBuildPayload builds the ntfy message of an instant deal alert
-// and of a digest, the work done per alert before it is sent. Each checks
-// once that the best deal's title made it into the payload.
+// BenchmarkBuildPayload: see channeltest.BenchmarkPayload.
 func BenchmarkBuildPayload(b *testing.B) {
-	for _, c := range []struct {
-		name, want string
-		m          notify.Message
-	}{{"deal", "Ektorp", channeltest.DealMessage()}, {"digest", "Ektorp", channeltest.DigestMessage()}} {
-		b.Run(c.name, func(b *testing.B) {
-			m := c.m
-			_, payload := buildRequest(m)
-			if !strings.Contains(string(payload), c.want) {
-				b.Fatalf("the ntfy payload lacks %q: %.300s", c.want, string(payload))
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				_, _ = buildRequest(m)
-			}
-		})
-	}
+	channeltest.BenchmarkPayload(b, "ntfy", "Ektorp",
+		func(m notify.Message) (string, error) { _, p := buildRequest(m); return string(p), nil },
+		func(m notify.Message) { _, _ = buildRequest(m) })
 }

@@ -1,31 +1,15 @@
 package sms
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/dealscout/dealscout/notify"
 	"github.com/dealscout/dealscout/notify/channels/channeltest"
 )
 
-// BenchmarkBuildPayload builds the sms message of an instant deal alert
-// and of a digest, the work done per alert before it is sent. Each checks
-// once that the best deal's title made it into the payload.
+// BenchmarkBuildPayload: see channeltest.BenchmarkPayload.
 func BenchmarkBuildPayload(b *testing.B) {
-	for _, c := range []struct {
-		name, want string
-		m          notify.Message
-	}{{"deal", "Ektorp", channeltest.DealMessage()}, {"digest", "loveseat", channeltest.DigestMessage()}} {
-		b.Run(c.name, func(b *testing.B) {
-			m := c.m
-			payload := buildBody(m)
-			if !strings.Contains(payload, c.want) {
-				b.Fatalf("the sms payload lacks %q: %.300s", c.want, payload)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = buildBody(m)
-			}
-		})
-	}
+	channeltest.BenchmarkPayload(b, "sms", "loveseat",
+		func(m notify.Message) (string, error) { return buildBody(m), nil },
+		func(m notify.Message) { _ = buildBody(m) })
 }
