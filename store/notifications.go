@@ -140,7 +140,8 @@ type DigestCandidate struct {
 	Total int          // all pending, including beyond the cap
 }
 
-// PendingDigests returns, for each watch, the deals waiting for a digest.
+// PendingDigests returns, for each watch that sends digests, the deals
+// waiting for one.
 func (s *Store) PendingDigests(ctx context.Context, limit int) ([]DigestCandidate, []time.Time, error) {
 	ws, err := s.Watches(ctx)
 	if err != nil {
@@ -149,6 +150,12 @@ func (s *Store) PendingDigests(ctx context.Context, limit int) ([]DigestCandidat
 	var out []DigestCandidate
 	var lastDigest []time.Time
 	for _, w := range ws {
+		// A watch with digests off or no channel never gets one, so its
+		// pending deals are not counted: the count reads every deal of the
+		// watch, and every poll (once a minute from cron) would pay it.
+		if dg, err := scout.ParseDigest(w.Digest); err != nil || dg.Off || len(w.Notify) == 0 {
+			continue
+		}
 		var total int
 		var last sql.NullString
 		err := s.read(ctx, func(tx *sql.Tx) error {
