@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the control programs speak to SQLite directly
+
+	"github.com/dealscout/dealscout/store"
 )
 
 // The control programs are the ceilings: what the same work costs with
@@ -137,52 +139,31 @@ func readJSONL(path string) ([]fileRecord, error) {
 	}
 }
 
-// topDealsSQL is the store's deal list (store.Deals with Limit 50 and no
-// filter): the same columns, joins and order.
-const topDealsSQL = `SELECT d.id, d.watch_id, w.name, d.score, d.components, d.distance_mi, d.status, d.first_seen,
-	l.id, l.source, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known, l.free, l.condition,
-	l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url, l.images, l.shipping_cents,
-	l.auction, l.seller, l.duplicate_of
-	FROM deals d JOIN listings l ON l.id = d.listing_id JOIN watches w ON w.id = d.watch_id
-	ORDER BY d.score DESC, d.first_seen DESC, d.id LIMIT 50`
-
-// bareDeal is one row of topDealsSQL as JSON, with no more work than
-// scanning and encoding it.
+// bareDeal is one row of store.TopDealsSQL, the query the API's first page
+// runs, as JSON, with no more work than scanning and encoding it.
 type bareDeal struct {
-	ID           int64           `json:"id"`
-	WatchID      int64           `json:"watch_id"`
-	Watch        string          `json:"watch"`
-	Score        float64         `json:"score"`
-	Components   json.RawMessage `json:"components"`
-	DistanceMi   *float64        `json:"distance_mi"`
-	Status       string          `json:"status"`
-	FirstSeen    string          `json:"first_seen"`
-	ListingID    int64           `json:"listing_id"`
-	Source       string          `json:"source"`
-	SourceID     string          `json:"source_id"`
-	Title        string          `json:"title"`
-	Description  string          `json:"description"`
-	PriceCents   int64           `json:"price_cents"`
-	Currency     string          `json:"currency"`
-	PriceKnown   bool            `json:"price_known"`
-	Free         bool            `json:"free"`
-	Condition    string          `json:"condition"`
-	Category     string          `json:"category"`
-	PostedAt     *string         `json:"posted_at"`
-	Lat          *float64        `json:"lat"`
-	Lng          *float64        `json:"lng"`
-	PostalCode   string          `json:"postal_code"`
-	Country      string          `json:"country"`
-	LocationText string          `json:"location_text"`
-	URL          string          `json:"url"`
-	Images       json.RawMessage `json:"images"`
-	Shipping     int64           `json:"shipping_cents"`
-	Auction      bool            `json:"auction"`
-	Seller       string          `json:"seller"`
-	DuplicateOf  *int64          `json:"duplicate_of"`
+	ID          int64    `json:"id"`
+	WatchID     int64    `json:"watch_id"`
+	Watch       string   `json:"watch"`
+	Score       float64  `json:"score"`
+	ProfitCents *int64   `json:"profit_cents"`
+	DistanceMi  *float64 `json:"distance_mi"`
+	Status      string   `json:"status"`
+	FirstSeen   string   `json:"first_seen"`
+	ListingID   int64    `json:"listing_id"`
+	Source      string   `json:"source"`
+	SourceID    string   `json:"source_id"`
+	Title       string   `json:"title"`
+	PriceCents  int64    `json:"price_cents"`
+	Currency    string   `json:"currency"`
+	PriceKnown  bool     `json:"price_known"`
+	Free        bool     `json:"free"`
+	Condition   string   `json:"condition"`
+	URL         string   `json:"url"`
+	DuplicateOf *int64   `json:"duplicate_of"`
 }
 
-// controlAPI serves GET /deals with topDealsSQL as JSON from a read-only
+// controlAPI serves GET /deals with store.TopDealsSQL as JSON from a read-only
 // pool: the ceiling of the API. It prints its address, then serves until
 // SIGTERM.
 func controlAPI(args []string) error {
@@ -223,7 +204,7 @@ func controlAPI(args []string) error {
 }
 
 func queryTop(ctx context.Context, conn *sql.DB) ([]bareDeal, error) {
-	rows, err := conn.QueryContext(ctx, topDealsSQL)
+	rows, err := conn.QueryContext(ctx, store.TopDealsSQL, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -231,14 +212,11 @@ func queryTop(ctx context.Context, conn *sql.DB) ([]bareDeal, error) {
 	out := make([]bareDeal, 0, 50)
 	for rows.Next() {
 		var d bareDeal
-		var comps, images string
-		if err := rows.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score, &comps, &d.DistanceMi, &d.Status, &d.FirstSeen,
-			&d.ListingID, &d.Source, &d.SourceID, &d.Title, &d.Description, &d.PriceCents, &d.Currency, &d.PriceKnown, &d.Free,
-			&d.Condition, &d.Category, &d.PostedAt, &d.Lat, &d.Lng, &d.PostalCode, &d.Country, &d.LocationText, &d.URL,
-			&images, &d.Shipping, &d.Auction, &d.Seller, &d.DuplicateOf); err != nil {
+		if err := rows.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score, &d.ProfitCents, &d.DistanceMi, &d.Status, &d.FirstSeen,
+			&d.ListingID, &d.Source, &d.SourceID, &d.Title, &d.PriceCents, &d.Currency, &d.PriceKnown, &d.Free,
+			&d.Condition, &d.URL, &d.DuplicateOf); err != nil {
 			return nil, err
 		}
-		d.Components, d.Images = json.RawMessage(comps), json.RawMessage(images)
 		out = append(out, d)
 	}
 	return out, rows.Err()

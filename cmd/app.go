@@ -30,6 +30,8 @@ type app struct {
 	log      *slog.Logger
 	st       *store.Store
 	exitCode int
+	// leanDB opens the store with store.Options.Lean (set by serve).
+	leanDB bool
 }
 
 type globalFlags struct {
@@ -159,7 +161,7 @@ func (a *app) store(ctx context.Context, migrate bool) (*store.Store, error) {
 	if !store.Writable(a.cfg.DBPath) {
 		return a.readOnlyStore(ctx)
 	}
-	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now, Logger: a.log})
+	st, err := store.Open(ctx, a.cfg.DBPath, store.Options{Now: a.env.Now, Logger: a.log, Lean: a.leanDB})
 	if err != nil {
 		return nil, err
 	}

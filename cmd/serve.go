@@ -108,6 +108,9 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 		a.st = nil
 		_ = serving.Release()
 	}()
+	// A server lives for weeks: its memory is what stays resident, not what
+	// one command's speed needs (see store.Options.Lean).
+	a.leanDB = true
 	st, err := a.store(ctx, true)
 	if err != nil {
 		return err

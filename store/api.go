@@ -16,11 +16,13 @@ import (
 // page starts strictly after the last row of the one before, so rows added
 // or removed meanwhile never make a page repeat or skip one.
 
-// DealCursor is where a page of deals (best first) ends: its last score and
-// deal id. The zero value starts at the top.
+// DealCursor is where a page of deals (best first) ends: its last score,
+// first seen (as stored) and deal id. The zero value starts at the top.
+// DealsAfter reads only Score and DealID.
 type DealCursor struct {
-	Score  float64
-	DealID int64
+	Score     float64
+	FirstSeen string
+	DealID    int64
 }
 
 // DealsAfter returns up to limit deals matching f (f.Limit is ignored),

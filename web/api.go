@@ -169,20 +169,10 @@ func (s *Server) apiDeals(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var cur store.DealCursor
-	fields, err := decodeCursor(r, "deals", 2)
+	cur, err := dealCursor(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if fields != nil {
-		sc, err1 := strconv.ParseFloat(fields[0], 64)
-		id, err2 := strconv.ParseInt(fields[1], 10, 64)
-		if err1 != nil || err2 != nil || id < 1 {
-			s.fail(w, r, &scout.FieldError{Field: "cursor", Problem: "is not a cursor this list returned; start again without it"})
-			return
-		}
-		cur = store.DealCursor{Score: sc, DealID: id}
 	}
 	if f.Watch != "" {
 		if _, err := s.st.Watch(r.Context(), f.Watch); err != nil {
@@ -190,18 +180,16 @@ func (s *Server) apiDeals(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	deals, err := s.st.DealsAfter(r.Context(), f, cur, limit+1)
+	p, err := s.st.DealList(r.Context(), f, cur, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := page[DealJSON]{Items: make([]DealJSON, 0, len(deals))}
-	if len(deals) > limit {
-		last := deals[limit-1]
-		out.NextCursor = encodeCursor("deals", strconv.FormatFloat(last.Score.Total, 'g', -1, 64), strconv.FormatInt(last.ID, 10))
-		deals = deals[:limit]
+	out := page[DealJSON]{Items: make([]DealJSON, 0, len(p.Deals))}
+	if p.More {
+		out.NextCursor = encodeDealCursor(p.Next)
 	}
-	for _, d := range deals {
+	for _, d := range p.Deals {
 		out.Items = append(out.Items, NewDealJSON(d))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -245,6 +233,29 @@ func (s *Server) apiMarkDeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, NewDealJSON(d))
+}
+
+// A deals cursor holds the last deal's score, first seen and id: the order
+// of the list. The first-seen time is stored text with colons in it, so it
+// travels base64url-encoded inside the cursor's colon-separated fields.
+func encodeDealCursor(c store.DealCursor) string {
+	return encodeCursor("deals", strconv.FormatFloat(c.Score, 'g', -1, 64),
+		base64.RawURLEncoding.EncodeToString([]byte(c.FirstSeen)), strconv.FormatInt(c.DealID, 10))
+}
+
+// dealCursor reads ?cursor= of the deal list; the zero cursor when absent.
+func dealCursor(r *http.Request) (store.DealCursor, error) {
+	fields, err := decodeCursor(r, "deals", 3)
+	if err != nil || fields == nil {
+		return store.DealCursor{}, err
+	}
+	sc, err1 := strconv.ParseFloat(fields[0], 64)
+	first, err2 := base64.RawURLEncoding.DecodeString(fields[1])
+	id, err3 := strconv.ParseInt(fields[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || id < 1 || len(first) == 0 {
+		return store.DealCursor{}, &scout.FieldError{Field: "cursor", Problem: "is not a cursor this list returned; start again without it"}
+	}
+	return store.DealCursor{Score: sc, FirstSeen: string(first), DealID: id}, nil
 }
 
 // --- listings ---
