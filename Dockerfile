@@ -15,9 +15,10 @@ COPY . .
 ARG VERSION=dev
 ARG COMMIT=unknown
 ARG DATE=unknown
-# CGO off: a static binary that needs no libc. The CA roots come from
-# golang.org/x/crypto/x509roots/fallback (roots.go), so TLS verifies even on
-# an image without a certificate bundle.
+# CGO off: a static binary that needs no libc. distroless/static has a CA
+# bundle; the binary also embeds golang.org/x/crypto/x509roots/fallback
+# (cmd/roots.go), used only where the system has no roots, so TLS verifies
+# even on an image without one (scratch).
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/dealscout/dealscout/cmd.version=${VERSION} -X github.com/dealscout/dealscout/cmd.commit=${COMMIT} -X github.com/dealscout/dealscout/cmd.date=${DATE}" \
       -o /out/dealscout . \

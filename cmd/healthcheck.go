@@ -70,7 +70,7 @@ func checkHealth(ctx context.Context, a *app, target string, timeout time.Durati
 	}
 	// A plain client on purpose: this asks our own server, which the
 	// outbound guard (no loopback) is there to keep sources away from.
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := withFallbackRoots(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }})
 	resp, err := client.Do(req) // #nosec G704 -- the operator's own serve address
 	if err != nil {
 		return fmt.Errorf("healthcheck: %s: %w", target, err)

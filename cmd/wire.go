@@ -19,13 +19,13 @@ import (
 
 // httpClient is the one SSRF-guarded client every source and channel uses.
 func (a *app) httpClient() *http.Client {
-	return outbound.New(outbound.Options{
+	return withFallbackRoots(outbound.New(outbound.Options{
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		AllowCIDRs:   a.cfg.AllowedNetworks,
 		Timeout:      a.cfg.HTTPTimeout,
 		MaxBody:      a.cfg.MaxBodyBytes,
 		UserAgent:    outbound.UserAgent(Build().Version),
-	})
+	}))
 }
 
 // sources builds every source the legal mode and credentials allow. A source
@@ -72,6 +72,7 @@ func (a *app) channelDeps() channels.Deps {
 		TwilioAPIURL: a.cfg.TwilioAPIURL, TwilioSID: a.cfg.TwilioAccountSID, TwilioToken: a.cfg.TwilioAuthToken.Reveal(),
 		TwilioFrom: a.cfg.TwilioFrom, TelegramAPIURL: a.cfg.TelegramAPIURL, PushoverAPIURL: a.cfg.PushoverAPIURL,
 		DiscordAPIURL: a.cfg.DiscordAPIURL, WebhookSecret: a.cfg.WebhookSecret.Reveal(),
+		TrustRoots: trustFallbackRoots,
 	}
 }
 

@@ -43,6 +43,11 @@ type Deps struct {
 	TelegramAPIURL string // default https://api.telegram.org
 	PushoverAPIURL string // default https://api.pushover.net
 	WebhookSecret  string // DEALSCOUT_WEBHOOK_SECRET; empty sends unsigned webhooks
+
+	// TrustRoots, when set, is called before a channel is built: the binary
+	// hands crypto/x509 its fallback CA roots then, not at start-up, so a
+	// process that sends nothing does not parse them (cmd/roots.go).
+	TrustRoots func()
 }
 
 var errNoHTTPClient = errors.New("channels: Deps.HTTPClient is nil")
@@ -56,6 +61,9 @@ func New(raw string, deps Deps) (notify.Notifier, error) {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.TrustRoots != nil {
+		deps.TrustRoots()
 	}
 	n, err := t.build(deps)
 	if err != nil {

@@ -2,7 +2,6 @@ package channels
 
 import (
 	"net/mail"
-	"regexp"
 	"strings"
 
 	"github.com/dealscout/dealscout/notify"
@@ -19,11 +18,11 @@ import (
 const maxRecipients = 50
 
 var (
-	discordID     = regexp.MustCompile(`^[0-9]{1,25}$`)
-	discordToken  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,200}$`)
-	telegramToken = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$`)
-	telegramChat  = regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
-	pushoverKey   = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+	discordID     = newLazyRegexp(`^[0-9]{1,25}$`)
+	discordToken  = newLazyRegexp(`^[A-Za-z0-9_.-]{1,200}$`)
+	telegramToken = newLazyRegexp(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$`)
+	telegramChat  = newLazyRegexp(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
+	pushoverKey   = newLazyRegexp(`^[A-Za-z0-9]{1,64}$`)
 )
 
 // The accepted forms, for error messages.

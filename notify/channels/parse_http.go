@@ -2,7 +2,6 @@ package channels
 
 import (
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -16,8 +15,8 @@ import (
 // own webhook URLs and the webhook+, ntfy+, slack+ and gotify+ prefixes.
 
 var (
-	ntfyTopic   = regexp.MustCompile(`^[-_A-Za-z0-9]{1,64}$`)
-	gotifyToken = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+	ntfyTopic   = newLazyRegexp(`^[-_A-Za-z0-9]{1,64}$`)
+	gotifyToken = newLazyRegexp(`^[A-Za-z0-9._-]{1,128}$`)
 )
 
 const (
