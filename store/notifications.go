@@ -143,7 +143,7 @@ type DigestCandidate struct {
 // PendingDigests returns, for each watch that sends digests, the deals
 // waiting for one.
 func (s *Store) PendingDigests(ctx context.Context, limit int) ([]DigestCandidate, []time.Time, error) {
-	ws, err := s.Watches(ctx)
+	ws, err := s.digestWatches(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,6 +153,7 @@ func (s *Store) PendingDigests(ctx context.Context, limit int) ([]DigestCandidat
 		// A watch with digests off or no channel never gets one, so its
 		// pending deals are not counted: the count reads every deal of the
 		// watch, and every poll (once a minute from cron) would pay it.
+		// digestWatches has left most of those out already.
 		if dg, err := scout.ParseDigest(w.Digest); err != nil || dg.Off || len(w.Notify) == 0 {
 			continue
 		}

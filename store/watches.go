@@ -171,9 +171,21 @@ func (s *Store) Watch(ctx context.Context, name string) (scout.Watch, error) {
 
 // Watches lists every watch by name.
 func (s *Store) Watches(ctx context.Context) ([]scout.Watch, error) {
+	return s.watchesWhere(ctx, "")
+}
+
+// digestWatches lists the watches whose digest is not off and that notify
+// some channel, by name: the only ones a digest can be due for. Each poll
+// asks, and decoding every watch's stored JSON costs more than the query.
+func (s *Store) digestWatches(ctx context.Context) ([]scout.Watch, error) {
+	return s.watchesWhere(ctx, `WHERE digest != 'off' AND notify NOT IN ('', '[]', 'null')`)
+}
+
+// watchesWhere lists the watches matching where (a constant clause), by name.
+func (s *Store) watchesWhere(ctx context.Context, where string) ([]scout.Watch, error) {
 	var out []scout.Watch
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+watchColumns+` FROM watches ORDER BY name`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+watchColumns+` FROM watches `+where+` ORDER BY name`)
 		if err != nil {
 			return err
 		}
