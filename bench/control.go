@@ -28,14 +28,16 @@ import (
 // each in its own process, on a database the binary migrated.
 
 // dsn opens path with the pragmas the store uses, so the ceiling pays for
-// the same durability (WAL, synchronous=NORMAL) and cache.
+// the same durability (WAL, synchronous=NORMAL) and cache: the writer's of a
+// poll, or serve's read pool (store.Options.Lean: no memory map, SQLite's
+// default 2 MB page cache).
 func dsn(path string, readOnly bool) string {
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)"
+		"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	if readOnly {
-		return base + "&_pragma=query_only(1)"
+		return base + "&_pragma=mmap_size(0)&_pragma=query_only(1)"
 	}
-	return base + "&_pragma=journal_mode(WAL)&_pragma=cache_size(-32000)&_txlock=immediate"
+	return base + "&_pragma=mmap_size(268435456)&_pragma=journal_mode(WAL)&_pragma=cache_size(-32000)&_txlock=immediate"
 }
 
 func runControl(name string, args []string) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strings"
@@ -178,7 +179,10 @@ func measureAPI(ctx context.Context, h *harness) error {
 
 func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64, bP99 time.Duration) error {
 	// serve believes X-Forwarded-For from loopback only in this run (see load).
-	in.env = append(in.env, "DEALSCOUT_TRUSTED_PROXIES=127.0.0.1/32")
+	// With an admin password set, the API checks the bearer token and the
+	// page the session cookie on every request, as in a real deployment;
+	// without one serve would check neither.
+	in.env = append(in.env, "DEALSCOUT_TRUSTED_PROXIES=127.0.0.1/32", "DEALSCOUT_ADMIN_PASSWORD="+benchPassword)
 	tok, err := in.run(ctx, "token", "create", "bench")
 	if err != nil {
 		return err
@@ -218,11 +222,17 @@ func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64,
 			return fmt.Errorf("GET /api/v1/deals: %w", err)
 		}
 		api = append(api, r)
+		cookie, err := login(ctx, base)
+		if err != nil {
+			stop(c)
+			return err
+		}
+		session := http.Header{"Cookie": {cookie}}
 		if rep == 0 {
-			pagePath = findDealsPage(ctx, base)
+			pagePath = findDealsPage(ctx, base, session)
 		}
 		if pagePath != "" {
-			p, err := load(ctx, base+pagePath, http.Header{}, h.sz.apiLoad, h.sz.apiMax, true)
+			p, err := load(ctx, base+pagePath, session, h.sz.apiLoad, h.sz.apiMax, true)
 			if err != nil {
 				stop(c)
 				return fmt.Errorf("GET %s: %w", pagePath, err)
@@ -242,7 +252,7 @@ func (h *harness) measureServe(ctx context.Context, in *instance, bRate float64,
 	h.add(row{measure: fmt.Sprintf("GET /api/v1/deals p99 at %d connections", apiConns), measured: fmtSecs(aP99.Seconds()),
 		ceiling: fmtSecs(bP99.Seconds()), target: "≤ 25 ms", verdict: verdict(aP99 <= 25*time.Millisecond)})
 	if pagePath == "" {
-		h.notMeasured("deals HTML page (req/s)", "no deals page answered 200 text/html without a login at /deals or /")
+		h.notMeasured("deals HTML page (req/s)", "no deals page answered 200 text/html to a logged-in session at /deals or /")
 	} else {
 		pRate := medianRate(page)
 		h.add(row{measure: "deals HTML page GET " + pagePath + " (req/s)", measured: fmtRate(pRate, "req"), ceiling: "API " + fmtRate(aRate, "req"),
@@ -266,15 +276,41 @@ func tokenFrom(out string) string {
 	return best
 }
 
+// benchPassword is serve's admin password in this run (loopback only).
+const benchPassword = "bench-admin-password"
+
+// login logs in to serve's UI and returns the session cookie to send.
+func login(ctx context.Context, base string) (string, error) {
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(url.Values{"password": {benchPassword}}.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("serve: log in: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Value != "" {
+			return c.Name + "=" + c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("serve: log in answered %s with no session cookie", resp.Status)
+}
+
 // findDealsPage returns the first of the likely deals-page paths that
-// answers 200 HTML without a login, or "".
-func findDealsPage(ctx context.Context, base string) string {
+// answers 200 HTML with the session, or "".
+func findDealsPage(ctx context.Context, base string, session http.Header) string {
 	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, p := range []string{"/deals", "/"} {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+p, nil)
 		if err != nil {
 			continue
 		}
+		req.Header = session.Clone()
 		resp, err := client.Do(req)
 		if err != nil {
 			continue

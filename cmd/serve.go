@@ -142,6 +142,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 		_ = ln.Close()
 		return err
 	}
+	defer func() { _ = srv.Close() }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}

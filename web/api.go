@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/dealscout/dealscout/notify/channels"
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web/vcache"
 )
 
 // route is one API endpoint. The mux is built from this table and the
@@ -174,25 +176,32 @@ func (s *Server) apiDeals(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Watch != "" {
-		if _, err := s.st.Watch(r.Context(), f.Watch); err != nil {
-			s.fail(w, r, err)
-			return
+	// The answer depends on the query string and the database alone, so it
+	// is kept, encoded, until the database changes.
+	body, err := vcache.Get(r.Context(), s.cache, "api-deals?"+r.URL.RawQuery, func(ctx context.Context) ([]byte, error) {
+		if f.Watch != "" {
+			if _, err := s.st.Watch(ctx, f.Watch); err != nil {
+				return nil, err
+			}
 		}
-	}
-	p, err := s.st.DealList(r.Context(), f, cur, limit)
+		p, err := s.st.DealList(ctx, f, cur, limit)
+		if err != nil {
+			return nil, err
+		}
+		out := page[DealJSON]{Items: make([]DealJSON, 0, len(p.Deals))}
+		if p.More {
+			out.NextCursor = encodeDealCursor(p.Next)
+		}
+		for _, d := range p.Deals {
+			out.Items = append(out.Items, NewDealJSON(d))
+		}
+		return encodeJSON(out)
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := page[DealJSON]{Items: make([]DealJSON, 0, len(p.Deals))}
-	if p.More {
-		out.NextCursor = encodeDealCursor(p.Next)
-	}
-	for _, d := range p.Deals {
-		out.Items = append(out.Items, NewDealJSON(d))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSONBytes(w, http.StatusOK, body)
 }
 
 func (s *Server) apiDeal(w http.ResponseWriter, r *http.Request) {

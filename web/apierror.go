@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/dealscout/dealscout/scout"
@@ -24,6 +26,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// encoding/json escapes <, > and & by default: listing text that looks
 	// like markup stays inert even if a client pastes it into HTML.
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// encodeJSON is v as writeJSON writes it, for answers kept in the cache.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(v); err != nil {
+		return nil, fmt.Errorf("web: encode answer: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// writeJSONBytes writes JSON encodeJSON made.
+func writeJSONBytes(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg, field string) {

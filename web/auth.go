@@ -1,11 +1,18 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web/vcache"
 )
 
 // Session cookie names. Behind TLS the __Host- prefix makes browsers insist
@@ -57,7 +64,7 @@ func (s *Server) auth(next http.Handler) http.Handler {
 				writeError(w, http.StatusUnauthorized, "unauthorized", "send Authorization: Bearer TOKEN (create one with `dealscout token create NAME`)", "")
 				return
 			}
-			if _, err := s.st.TokenFor(r.Context(), tok); err != nil {
+			if err := s.checkToken(r.Context(), tok); err != nil {
 				if !isNotFound(err) {
 					s.log.Error("checking an API token failed", "error", err)
 					writeError(w, http.StatusInternalServerError, "internal", "internal error", "")
@@ -88,7 +95,45 @@ func (s *Server) loggedIn(r *http.Request) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	return s.st.SessionValid(r.Context(), c.Value)
+	// Kept until the database changes (a login, a logout) or the minute
+	// turns, so a session past its expiry is refused within a minute.
+	key := "session:" + secretKey(c.Value) + ":" + s.minute()
+	return vcache.Get(r.Context(), s.cache, key, func(ctx context.Context) (bool, error) {
+		return s.st.SessionValid(ctx, c.Value)
+	})
+}
+
+// checkToken is store.TokenFor, kept until the database changes (a token
+// created or revoked) or the minute turns: TokenFor notes a token's use at
+// most once a minute, so asking it once a minute keeps that note as it was.
+// Unknown tokens are kept too, so guessing costs no database reads.
+func (s *Server) checkToken(ctx context.Context, tok string) error {
+	key := "token:" + secretKey(tok) + ":" + s.minute()
+	known, err := vcache.Get(ctx, s.cache, key, func(ctx context.Context) (bool, error) {
+		_, err := s.st.TokenFor(ctx, tok)
+		if isNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		return err
+	}
+	if !known {
+		return fmt.Errorf("token: %w", store.ErrNotFound)
+	}
+	return nil
+}
+
+// secretKey names a secret in the cache without keeping it in clear.
+func secretKey(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// minute is the current minute of the server's clock, for cache keys.
+func (s *Server) minute() string {
+	return strconv.FormatInt(s.opts.Now().Unix()/60, 10)
 }
 
 func bearer(r *http.Request) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
 	"github.com/dealscout/dealscout/web/ui"
+	"github.com/dealscout/dealscout/web/vcache"
 )
 
 // Options configure the server; cmd/serve.go fills them from the configuration.
@@ -68,7 +69,13 @@ type Server struct {
 	apiLim   *ipLimiter
 	loginLim *ipLimiter
 	ui       *ui.UI
+	versions *store.Versions
+	cache    *vcache.Cache
 }
+
+// cacheEntries bounds what the server keeps of one database version: pages
+// of deals (a few kB to tens of kB each), token and session checks.
+const cacheEntries = 256
 
 // New builds the server and mounts every route.
 func New(o Options) (*Server, error) {
@@ -112,7 +119,9 @@ func New(o Options) (*Server, error) {
 		opts: o, log: o.Log, st: o.Store, metrics: o.Metrics,
 		apiLim:   newIPLimiter(o.APIRate, o.APIBurst),
 		loginLim: newIPLimiter(float64(time.Second)/float64(o.LoginRefill), o.LoginBurst),
+		versions: o.Store.Versions(),
 	}
+	s.cache = vcache.New(s.versions, cacheEntries)
 	if err := o.Metrics.reg.Register(newStoreCollector(o.Store, o.Now, o.Log)); err != nil {
 		return nil, fmt.Errorf("web: register store metrics: %w", err)
 	}
@@ -124,6 +133,10 @@ func New(o Options) (*Server, error) {
 	s.handler = s.middleware(s.mux)
 	return s, nil
 }
+
+// Close gives back the database connection the server's cache reads the
+// database's version on.
+func (s *Server) Close() error { return s.versions.Close() }
 
 // Handler is the whole server: every route behind the middleware.
 func (s *Server) Handler() http.Handler { return s.handler }

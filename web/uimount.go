@@ -11,7 +11,7 @@ func (s *Server) mountUI() error {
 	u, err := ui.New(ui.Deps{Store: s.st, Now: s.opts.Now, Location: s.opts.Location, Log: s.log,
 		LegalMode: string(s.opts.LegalMode), BaseURL: s.opts.BaseURL, Version: s.opts.Version,
 		PollNow: s.opts.PollNow, SendTest: s.opts.SendTest, EbayDailyCalls: s.opts.EbayDailyCalls,
-		SellerMessage: s.opts.SellerMessage})
+		SellerMessage: s.opts.SellerMessage, Cache: s.cache})
 	if err != nil {
 		return err
 	}

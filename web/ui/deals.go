@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web/vcache"
 )
 
 // pageSize is how many deals one page of the list shows.
@@ -193,35 +195,15 @@ func (u *UI) deals(w http.ResponseWriter, r *http.Request) {
 	if f.New {
 		dq.Since = lastVisit
 	}
-	ws, err := u.d.Store.Watches(ctx)
+	data, err := u.dealsData(ctx, dq)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	v := dealsView{Filters: f, Errors: errs, MinScores: minScoreChoices, Sorts: sortChoices, Statuses: store.DealStatuses,
-		LastVisit: lastVisit, HasWatches: len(ws) > 0, Back: "/" + f.query(f.Page)}
-	for _, wa := range ws {
-		v.Watches = append(v.Watches, wa.Name)
-	}
-	if v.Sources, err = u.d.Store.DealSources(ctx); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	deals, total, err := u.d.Store.DealsPage(ctx, dq)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	v.Total = total
-	ids := make([]int64, 0, len(deals))
-	for _, d := range deals {
-		ids = append(ids, d.Listing.ID)
-	}
-	highest, err := u.d.Store.HighestPrices(ctx, ids)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
+		LastVisit: lastVisit, HasWatches: len(data.Watches) > 0, Back: "/" + f.query(f.Page),
+		Watches: data.Watches, Sources: data.Sources, Total: data.Total}
+	deals, total, highest := data.Deals, data.Total, data.Highest
 	for _, d := range deals {
 		c := dealCard{Deal: d, Verify: verifyWarning(d.Score)}
 		c.Under, c.HasUnder = underMarket(d)
@@ -244,6 +226,47 @@ func (u *UI) deals(w http.ResponseWriter, r *http.Request) {
 	csvF.Page = 1
 	v.CSVURL = "/deals.csv" + csvF.query(1)
 	u.render(w, r, http.StatusOK, "deals", page{Title: "Deals", Nav: "deals", Data: v})
+}
+
+// dealsData is what the deals list reads from the database for one query.
+// It is shared by every request at the same database version: read it, never
+// change it.
+type dealsData struct {
+	Watches []string // names, for the filter menu
+	Sources []string
+	Deals   []scout.Deal
+	Total   int
+	Highest map[int64]int64 // listing id → highest price it had
+}
+
+// dealsData reads the list's data, or takes it from the cache when the
+// database has not changed since it was read: the count of matching deals
+// and the menu of sources each read every deal.
+func (u *UI) dealsData(ctx context.Context, dq store.DealQuery) (dealsData, error) {
+	key := fmt.Sprintf("ui-deals:%q|%v|%q|%t|%q|%s|%q|%d|%d", dq.Watch, dq.MinScore, dq.Source, dq.Free, dq.Status,
+		dq.Since.UTC().Format(time.RFC3339Nano), dq.Sort, dq.Limit, dq.Offset)
+	return vcache.Get(ctx, u.d.Cache, key, func(ctx context.Context) (dealsData, error) {
+		var data dealsData
+		ws, err := u.d.Store.Watches(ctx)
+		if err != nil {
+			return data, err
+		}
+		for _, wa := range ws {
+			data.Watches = append(data.Watches, wa.Name)
+		}
+		if data.Sources, err = u.d.Store.DealSources(ctx); err != nil {
+			return data, err
+		}
+		if data.Deals, data.Total, err = u.d.Store.DealsPage(ctx, dq); err != nil {
+			return data, err
+		}
+		ids := make([]int64, 0, len(data.Deals))
+		for _, d := range data.Deals {
+			ids = append(ids, d.Listing.ID)
+		}
+		data.Highest, err = u.d.Store.HighestPrices(ctx, ids)
+		return data, err
+	})
 }
 
 // dealStatus sets a deal's status through store.MarkDeal, the service the CLI

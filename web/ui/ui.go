@@ -18,6 +18,7 @@ import (
 
 	"github.com/dealscout/dealscout/scout"
 	"github.com/dealscout/dealscout/store"
+	"github.com/dealscout/dealscout/web/vcache"
 )
 
 //go:embed templates/*.html
@@ -46,6 +47,9 @@ type Deps struct {
 	// SellerMessage is the default message offered for copying on a deal
 	// page (DEALSCOUT_SELLER_MESSAGE); a watch's own setting wins.
 	SellerMessage string
+	// Cache keeps what pages read from the database until it changes; nil
+	// reads it for every request.
+	Cache *vcache.Cache
 }
 
 // UI serves the pages.
