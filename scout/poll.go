@@ -15,10 +15,13 @@ import (
 // is short; none is called while a source is being fetched.
 type PollStore interface {
 	SourceStates(ctx context.Context, watchID int64) (map[string]SourceStatus, error)
-	KnownListings(ctx context.Context, watchID int64, ls []Listing) (map[string]Known, error)
 	Comps(ctx context.Context, watchID int64, since time.Time) ([]Comp, error)
-	FindDuplicates(ctx context.Context, ls []Listing) (map[string]int64, error)
-	ApplyFetch(ctx context.Context, b FetchBatch) (FetchCounts, error)
+	// Ingest writes one source's answer in one transaction: b's Items and
+	// Unmatched, then what fn writes through the FetchWriter, a batch at a
+	// time, then gone marks (b.Complete), b.Recovered and b.State. An error
+	// from fn rolls it all back and is returned as it is. With b.DryRun
+	// nothing is written.
+	Ingest(ctx context.Context, b FetchBatch, fn func(FetchWriter) error) (FetchCounts, error)
 	RecordSourceFailure(ctx context.Context, f SourceFailure) (streak int, alerted bool, err error)
 	EnqueueAlerts(ctx context.Context, watchID int64, spec string, alerts []OutboxAlert, failingAlerted bool) error
 	MarkWatchPolled(ctx context.Context, id int64, at time.Time, backfilled bool) error
@@ -45,6 +48,29 @@ type SourceFailure struct {
 	RetryAt time.Time // zero = next poll
 }
 
+// FetchWriter reads and writes one batch of a fetch at a time, inside
+// PollStore.Ingest's transaction.
+type FetchWriter interface {
+	// Known returns what is stored for each listing, by Listing.Key(). It
+	// is asked once per batch, before the batch's Write.
+	Known(ctx context.Context, ls []Listing) (map[string]Known, error)
+	// Duplicates returns, by Listing.Key(), the first-seen listing at
+	// another source that is the same item, for each listing that has one.
+	Duplicates(ctx context.Context, ls []Listing) (map[string]int64, error)
+	// Write stores the batch's matched items and unmatched listings.
+	Write(ctx context.Context, items []FetchItem, unmatched []Listing) error
+}
+
+// BatchSize is how many listings a poll normalises, scores and stores at a
+// time: a fetch of 100,000 listings holds the work of one batch, not of
+// all of them.
+const BatchSize = 2000
+
+// MaxComps is how many comps a poll prices a fetch against: the store reads
+// at most this many of a watch's newest (store.MaxComps), and a fetch adds
+// at most this many of its own, newest first, in their place.
+const MaxComps = 2000
+
 // Known is what the store already has for a fetched listing.
 type Known struct {
 	ListingID    int64
@@ -54,11 +80,19 @@ type Known struct {
 	DuplicateOf  *int64
 	HasDeal      bool  // already matched to this watch
 	AlertedCents int64 // price when last alerted for this watch; 0 = never
+	// Unchanged: the listing is stored exactly as fetched (every column) and
+	// scored for this watch, at DistanceMi; its score may be kept.
+	Unchanged  bool
+	DistanceMi *float64
 }
 
 // FetchItem is one matched listing ready to store.
 type FetchItem struct {
-	Listing       Listing
+	Listing Listing
+	// Keep: the listing and its deal are stored as they are (Known.Unchanged)
+	// and only seen again; Score is not computed and nothing is rewritten.
+	// Its score catches up with the market at the next re-score.
+	Keep          bool
 	Score         Score
 	DistanceMi    *float64
 	PriceChanged  bool // the price differs from the stored one: add history
@@ -89,6 +123,7 @@ type FetchBatch struct {
 	State     SourceState
 	Recovered []OutboxAlert // "source recovered" alerts, when it had been alerted as failing
 	Now       time.Time
+	DryRun    bool // read only: nothing is written
 }
 
 // FetchCounts is what ApplyFetch did.
@@ -170,6 +205,7 @@ func allFailed(ws []WatchReport) bool {
 type fetched struct {
 	spec   SourceSpec
 	res    FetchResult
+	prep   *prepared // what the answer holds, read once before it is stored
 	err    error
 	status SourceStatus
 	skip   string
@@ -194,9 +230,9 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 	anyOK := false
 	for i := range results {
 		// The fetched listings go to ingest alone, so they can be collected
-		// once normalised rather than live until every source is stored.
-		f, raw := results[i], results[i].res.Listings
-		results[i].res.Listings, f.res.Listings = nil, nil
+		// once stored rather than live until every source is.
+		f := results[i]
+		results[i] = fetched{}
 		sr := SourceReport{Source: f.spec.ID(), Status: SourceOK, FailureStreak: f.status.FailureStreak}
 		switch {
 		case f.skip != "":
@@ -220,7 +256,7 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			for _, warn := range f.res.Warnings {
 				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec.ID(), warn))
 			}
-			if err := p.ingest(ctx, w, f, raw, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
+			if err := p.ingest(ctx, w, &f, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
 				wr.removed = true
 				return wr
 			} else if err != nil {
@@ -256,6 +292,7 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 		n = 4
 	}
 	sem := make(chan struct{}, n)
+	terms := ParseQuery(w.Query, w.Exclude)
 	var wg sync.WaitGroup
 	for i, raw := range w.Sources {
 		spec, err := ParseSourceSpec(raw)
@@ -288,6 +325,12 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 			defer cancel()
 			q := buildQuery(w, spec, st.State)
 			res, err := safeFetch(fctx, src, q)
+			if err == nil && !res.NotModified {
+				// Read through the answer here, beside the other sources'
+				// fetches: a bad record fails the source before anything
+				// is stored, as a failed fetch does.
+				out[i].prep, err = safePrepare(fctx, w, terms, &res, now)
+			}
 			if err != nil && !strings.HasPrefix(err.Error(), spec.ID()+": ") {
 				err = fmt.Errorf("%s: %w", spec.ID(), err) // name the source, once
 			}
@@ -363,115 +406,6 @@ func (p *Poller) systemAlerts(w *Watch, kind, spec, text string, now time.Time) 
 		out = append(out, OutboxAlert{DedupeKey: key, Channel: ch, Reason: kind, Payload: payload})
 	}
 	return out
-}
-
-// ingest normalises, filters, scores and decides alerts for one source's
-// answer, then writes it all in one transaction.
-func (p *Poller) ingest(ctx context.Context, w *Watch, f fetched, fetchedListings []Listing, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
-	if f.res.NotModified {
-		return nil
-	}
-	wr.Fetched += len(fetchedListings)
-	batch := FetchBatch{Watch: w, Spec: f.spec.ID(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State, Now: now}
-	// Slices are sized up front: grown by append, a 100,000-listing fetch
-	// held up to twice its size in dropped backing arrays at the peak.
-	all := make([]Listing, 0, len(fetchedListings))
-	seen := make(map[string]bool, len(fetchedListings))
-	for _, raw := range fetchedListings {
-		l := Normalize(raw, now)
-		if l.SourceID == "" || seen[l.Key()] {
-			continue
-		}
-		seen[l.Key()] = true
-		all = append(all, l)
-	}
-	known, err := p.Store.KnownListings(ctx, w.ID, all)
-	if err != nil {
-		return err
-	}
-	matched := make([]Listing, 0, len(all))
-	dists := make([]*float64, 0, len(all))
-	for _, l := range all {
-		if k, ok := known[l.Key()]; ok {
-			l = keepKnownPrice(l, k)
-		}
-		ok, dist, _ := FilterListing(w, terms, l)
-		if !ok {
-			batch.Unmatched = append(batch.Unmatched, l)
-			continue
-		}
-		matched = append(matched, l)
-		dists = append(dists, dist)
-	}
-	wr.Matched += len(matched)
-	fresh := make([]Listing, 0, len(matched)-min(len(matched), len(known)))
-	for _, l := range matched {
-		if _, ok := known[l.Key()]; !ok {
-			fresh = append(fresh, l)
-		}
-	}
-	dups, err := p.Store.FindDuplicates(ctx, fresh)
-	if err != nil {
-		return err
-	}
-	backfill := !w.Backfilled && !p.AlertBackfill
-	weights := p.Weights.Merge(w.Settings.Weights)
-	markets := NewMarketCache(withBatch(comps, matched, now), p.Comps, now)
-	batch.Items = make([]FetchItem, 0, len(matched))
-	for i, l := range matched {
-		k, existed := known[l.Key()]
-		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: terms, DistanceMi: dists[i], Market: markets.For(l), Now: now}, weights)
-		item := FetchItem{Listing: l, Score: sc, DistanceMi: dists[i]}
-		if existed {
-			item.DuplicateOf = k.DuplicateOf
-			item.PriceChanged = k.PriceCents != l.PriceCents || k.Currency != l.Currency
-			item.PriceDrop = item.PriceChanged && k.Currency == l.Currency && l.PriceCents < k.PriceCents
-		} else if id, ok := dups[l.Key()]; ok {
-			item.DuplicateOf = &id
-		}
-		old := int64(0)
-		if item.PriceDrop {
-			old = k.PriceCents
-		}
-		d := DecideAlert(AlertInput{Watch: w, Listing: l, Score: sc, IsNew: !k.HasDeal, OldCents: old, Alerted: k.AlertedCents,
-			Backfill: backfill, Duplicate: item.DuplicateOf != nil && !k.HasDeal, Now: now, Loc: p.Loc, Acceptable: AcceptableForFree(w)})
-		item.DigestPending = d.Digest
-		if d.Reason != "" {
-			item.AlertedCents = l.PriceCents
-			for _, ch := range w.Notify {
-				payload, err := p.Render(RenderInput{Kind: "deal", Watch: w, Item: &item, Reason: d.Reason, OldCents: old, Now: now})
-				if err != nil {
-					return fmt.Errorf("render alert: %w", err)
-				}
-				item.Alerts = append(item.Alerts, OutboxAlert{DedupeKey: DedupeKey(w.ID, l, ch, d.Reason), Channel: ch,
-					Reason: d.Reason, NotBefore: d.NotBefore, Payload: payload})
-			}
-		}
-		batch.Items = append(batch.Items, item)
-	}
-	if f.status.FailingAlerted {
-		batch.Recovered = p.systemAlerts(w, "source_recovered", f.spec.ID(),
-			fmt.Sprintf("Source %s of watch %q works again.", f.spec.ID(), w.Name), now)
-	}
-	if p.DryRun {
-		for _, it := range batch.Items {
-			if _, ok := known[it.Listing.Key()]; !ok {
-				wr.New++
-			}
-			wr.AlertsQueued += len(it.Alerts)
-		}
-		return nil
-	}
-	counts, err := p.Store.ApplyFetch(ctx, batch)
-	if err != nil {
-		return err
-	}
-	wr.New += counts.New
-	wr.Updated += counts.Updated
-	wr.PriceDrops += counts.PriceDrops
-	wr.Gone += counts.Gone
-	wr.AlertsQueued += counts.AlertsQueued
-	return nil
 }
 
 // Run statuses.
@@ -559,9 +493,14 @@ func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchRep
 	if err != nil {
 		p.Log.Warn("comps unavailable; scoring without market values", "error", err)
 	}
-	f := fetched{spec: SourceSpec{Kind: KindManual}}
+	terms := ParseQuery(w.Query, w.Exclude)
+	f := fetched{spec: SourceSpec{Kind: KindManual}, res: FetchResult{Listings: []Listing{l}}}
 	sr := SourceReport{Source: KindManual, Status: SourceOK}
-	if err := p.ingest(ctx, w, f, []Listing{l}, ParseQuery(w.Query, w.Exclude), comps, now, &sr.Counts); err != nil {
+	f.prep, err = safePrepare(ctx, w, terms, &f.res, now)
+	if err == nil {
+		err = p.ingest(ctx, w, &f, terms, comps, now, &sr.Counts)
+	}
+	if err != nil {
 		sr.Status, sr.Error = SourceFailed, err.Error()
 		wr.Errors = append(wr.Errors, err.Error())
 	}
@@ -582,25 +521,4 @@ func keepKnownPrice(l Listing, k Known) Listing {
 	l.PriceCents, l.Currency, l.PriceKnown = k.PriceCents, k.Currency, true
 	l.Free = DetectFree(l)
 	return l
-}
-
-// withBatch prices a fetch against the stored comps plus the listings it
-// just brought, so the first poll of a watch already has a market and a
-// re-score right after a poll changes nothing.
-func withBatch(stored []Comp, batch []Listing, now time.Time) []Comp {
-	in := make(map[string]bool, len(batch))
-	out := make([]Comp, 0, len(stored)+len(batch))
-	for _, l := range batch {
-		in[l.Key()] = true
-		if !l.PriceKnown {
-			continue
-		}
-		out = append(out, CompOf(l, now))
-	}
-	for _, c := range stored {
-		if !in[c.Key] {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -27,7 +27,8 @@ type priorListing struct {
 	priceKnown, free, auction                         bool
 	postedAt                                          sql.NullString
 	lat, lng                                          sql.NullFloat64
-	dealID                                            sql.NullInt64
+	duplicateOf                                       sql.NullInt64
+	dealID, alerted                                   sql.NullInt64
 	score                                             sql.NullFloat64
 	components                                        sql.NullString
 	distance                                          sql.NullFloat64
@@ -35,37 +36,32 @@ type priorListing struct {
 	stale bool
 }
 
+// priorQuery reads, for one source and up to ingestChunk of its ids, every
+// stored listing and the watch's deal for it: what the poll needs to know
+// about a listing (Known) and what its write compares with, in one read.
+const priorQuery = `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
+		l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
+		l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, l.duplicate_of,
+		d.id, d.score, d.components, d.distance_mi, d.alerted_price_cents
+	FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
+	WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`
+
 // loadPrior reads, in one statement per source and chunk, every stored
-// listing of the fetch and the watch's deal for it, by Listing.Key(). Asked
-// inside the write transaction, so the answer holds until commit.
-func loadPrior(ctx context.Context, tx *sql.Tx, watchID int64, b *scout.FetchBatch) (map[string]*priorListing, error) {
-	n := len(b.Unmatched) + len(b.Items)
-	out := make(map[string]*priorListing, n)
+// listing of ls (by Listing.Key()) and the watch's deal for it, into w.prior
+// in place of what was there. Asked inside the write transaction, so the
+// answer holds until commit.
+func (w *fetchWrite) loadPrior(ctx context.Context, n int, listing func(i int) *scout.Listing) error {
+	w.prior = make(map[string]*priorListing, n)
 	if n == 0 {
-		return out, nil
+		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
-			l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
-			l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, d.id, d.score, d.components, d.distance_mi
-		FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
-		WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`)
-	if err != nil {
-		return nil, fmt.Errorf("prepare prior listings: %w", err)
-	}
-	defer stmt.Close()
-	listing := func(i int) *scout.Listing {
-		if i < len(b.Unmatched) {
-			return &b.Unmatched[i]
-		}
-		return &b.Items[i-len(b.Unmatched)].Listing
-	}
-	err = forKeyChunks(ctx, n, listing, func(rowCtx context.Context, src, ids string) error {
-		return readPrior(rowCtx, stmt, watchID, src, ids, out)
+	err := forKeyChunks(ctx, n, listing, func(rowCtx context.Context, src, ids string) error {
+		return readPrior(rowCtx, w.st.prior, w.watchID, src, ids, w.prior)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("prior listings: %w", err)
+		return fmt.Errorf("prior listings: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids string, out map[string]*priorListing) error {
@@ -79,12 +75,34 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 		var sid string
 		if err := rows.Scan(&p.id, &sid, &p.title, &p.description, &p.price, &p.currency, &p.priceKnown, &p.free, &p.condition,
 			&p.category, &p.postedAt, &p.lat, &p.lng, &p.postalCode, &p.country, &p.locationText, &p.url, &p.images,
-			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.dealID, &p.score, &p.components, &p.distance); err != nil {
+			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.distance,
+			&p.alerted); err != nil {
 			return err
 		}
 		out[src+"\x00"+sid] = p
 	}
 	return rows.Err()
+}
+
+// known is what the poll needs from a stored listing. Unchanged says the
+// listing is stored exactly as l and already a deal of the watch: the poll
+// may keep its score (scout.FetchItem.Keep).
+func (p *priorListing) known(l *scout.Listing) scout.Known {
+	k := scout.Known{ListingID: p.id, PriceCents: p.price, Currency: p.currency, PriceKnown: p.priceKnown,
+		HasDeal: p.dealID.Valid, AlertedCents: p.alerted.Int64}
+	if p.duplicateOf.Valid {
+		id := p.duplicateOf.Int64
+		k.DuplicateOf = &id
+	}
+	if p.dealID.Valid && p.score.Valid {
+		images, _ := json.Marshal(nonNil(l.Images))
+		k.Unchanged = p.sameContent(l, string(images), normTitle(l.Title))
+		if p.distance.Valid {
+			d := p.distance.Float64
+			k.DistanceMi = &d
+		}
+	}
+	return k
 }
 
 // sameContent reports whether writing l over the stored row would change
@@ -180,26 +198,4 @@ func forKeyChunks(ctx context.Context, n int, listing func(i int) *scout.Listing
 		}
 	}
 	return nil
-}
-
-func readKnown(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids string, out map[string]scout.Known) error {
-	rows, err := stmt.QueryContext(ctx, watchID, src, ids)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k scout.Known
-		var sid string
-		var dup, alerted sql.NullInt64
-		if err := rows.Scan(&sid, &k.ListingID, &k.PriceCents, &k.Currency, &k.PriceKnown, &dup, &k.HasDeal, &alerted); err != nil {
-			return err
-		}
-		if dup.Valid {
-			k.DuplicateOf = &dup.Int64
-		}
-		k.AlertedCents = alerted.Int64
-		out[src+"\x00"+sid] = k
-	}
-	return rows.Err()
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dealscout/dealscout/scout"
 )
@@ -36,22 +38,29 @@ func (r *rowBatch) take() (string, []any) {
 	return q, args
 }
 
-// fetchWrite is one ApplyFetch's write state: its statements, what was
-// stored before it, the inserts waiting for their multi-row statement, and
-// the unchanged rows left to touch in bulk.
+// fetchWrite is one Ingest's write state: its statements, what was stored
+// before it for the listings of the batch in hand, the inserts waiting for
+// their multi-row statement, the unchanged rows left to touch in bulk, and
+// the ids of every listing the fetch brought, for gone marking.
 type fetchWrite struct {
 	tx                        *sql.Tx
 	st                        *fetchStmts
 	watchID                   int64
 	spec, now                 string
+	nowT                      time.Time
+	dryRun                    bool
+	c                         *scout.FetchCounts
 	prior                     map[string]*priorListing
 	listings, history, deals  rowBatch
 	pendingListings           []*priorListing // in insert order, ids set by flushListings
 	pendingHistory            []*priorListing // the listing of each history row
 	pendingDeals              []*pendingDeal
 	touchListings, touchDeals []int64
-	comps                     []byte // reused between deals
+	comps                     []byte  // reused between deals
+	seen                      []int64 // every listing written, for markMissing
 }
+
+var _ scout.FetchWriter = (*fetchWrite)(nil)
 
 // pendingDeal is a deal insert waiting for its statement; changed says the
 // listing changed, for the count when it turns out to exist already.
@@ -63,8 +72,9 @@ type pendingDeal struct {
 	changed   bool
 }
 
-func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, prior map[string]*priorListing) *fetchWrite {
-	return &fetchWrite{tx: tx, st: st, watchID: b.Watch.ID, spec: b.Spec, now: ts(b.Now), prior: prior,
+func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.FetchCounts) *fetchWrite {
+	return &fetchWrite{tx: tx, st: st, watchID: b.Watch.ID, spec: b.Spec, now: ts(b.Now), nowT: b.Now, dryRun: b.DryRun, c: c,
+		prior: map[string]*priorListing{},
 		listings: rowBatch{head: `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
 			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
 			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen) VALUES `,
@@ -76,83 +86,117 @@ func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, prior map[st
 	}
 }
 
-// applyFetchTx writes a fetch's listings, price history, deals and deal
-// alerts, and counts what it did. Listings are written first (new ones in
-// multi-row inserts, in fetch order so ids are assigned as before), then
-// their history, then deals; unchanged rows are only touched.
-func applyFetchTx(ctx context.Context, tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.FetchCounts) (seen []int64, err error) {
-	prior, err := loadPrior(ctx, tx, b.Watch.ID, b)
-	if err != nil {
-		return nil, err
+// Known reads what is stored for a batch of listings, and keeps it for the
+// Write of the same batch: each listing is read once per poll.
+func (w *fetchWrite) Known(ctx context.Context, ls []scout.Listing) (map[string]scout.Known, error) {
+	if err := w.loadPrior(ctx, len(ls), func(i int) *scout.Listing { return &ls[i] }); err != nil {
+		return nil, fmt.Errorf("store: known listings: %w", err)
 	}
-	w := newFetchWrite(tx, st, b, prior)
+	out := make(map[string]scout.Known, len(w.prior))
+	for i := range ls {
+		key := ls[i].Key()
+		if p := w.prior[key]; p != nil {
+			out[key] = p.known(&ls[i])
+		}
+	}
+	return out, nil
+}
+
+// Write stores a batch: its matched listings with their deals and alerts,
+// and the listings it brought that the watch does not want (for comps and
+// gone tracking). What Known read for them is what it compares with.
+func (w *fetchWrite) Write(ctx context.Context, items []scout.FetchItem, unmatched []scout.Listing) error {
+	if w.dryRun {
+		return errors.New("store: a dry run writes nothing")
+	}
+	return w.write(ctx, items, unmatched)
+}
+
+// write writes listings first (new ones in multi-row inserts, in batch
+// order so ids are assigned as before), then their history, then deals;
+// unchanged rows are only touched.
+func (w *fetchWrite) write(ctx context.Context, items []scout.FetchItem, unmatched []scout.Listing) error {
 	// Per-row statements run without cancellation (see ingestChunk); the
 	// context is checked once a chunk instead.
 	rowCtx := context.WithoutCancel(ctx)
-	marks := make([]*priorListing, 0, len(b.Unmatched)+len(b.Items))
+	c := w.c
+	marks := make([]*priorListing, 0, len(unmatched)+len(items))
 	type itemState struct {
-		p                 *priorListing // stored before this batch
-		inserted, changed bool
+		p                       *priorListing // stored before this batch
+		inserted, changed, kept bool
 	}
-	items := make([]itemState, len(b.Items))
-	for i := range b.Unmatched {
+	states := make([]itemState, len(items))
+	for i := range unmatched {
 		if i%ingestChunk == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		m, _, _, err := w.upsertListing(rowCtx, &b.Unmatched[i], nil)
+		m, _, _, err := w.upsertListing(rowCtx, &unmatched[i], nil)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		marks = append(marks, m)
 	}
-	for i := range b.Items {
+	for i := range items {
 		if i%ingestChunk == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		it := &b.Items[i]
-		items[i].p = prior[it.Listing.Key()]
+		it := &items[i]
+		key := it.Listing.Key()
+		p := w.prior[key]
+		states[i].p = p
+		if it.Keep && p != nil && !p.stale && p.dealID.Valid {
+			// Stored as it is, with its deal: touched, its score kept.
+			w.touchListings = append(w.touchListings, p.id)
+			w.touchDeals = append(w.touchDeals, p.id)
+			marks = append(marks, p)
+			states[i].kept = true
+			continue
+		}
 		m, inserted, changed, err := w.upsertListing(rowCtx, &it.Listing, it.DuplicateOf)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		marks = append(marks, m)
-		items[i].inserted, items[i].changed = inserted, changed
+		states[i].inserted, states[i].changed = inserted, changed
 	}
 	if err := w.flushListings(rowCtx); err != nil {
-		return nil, err
+		return err
 	}
 	if err := w.flushHistory(rowCtx); err != nil {
-		return nil, err
+		return err
 	}
-	for i := range b.Items {
+	for i := range items {
 		if i%ingestChunk == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		it := &b.Items[i]
-		id := marks[len(b.Unmatched)+i].id
-		if err := w.upsertDeal(rowCtx, id, it, items[i].p, items[i].changed, c); err != nil {
-			return nil, err
+		it := &items[i]
+		id := marks[len(unmatched)+i].id
+		if states[i].kept {
+			continue // touched above
 		}
-		if it.PriceDrop && !items[i].inserted {
+		if err := w.upsertDeal(rowCtx, id, it, states[i].p, states[i].changed, c); err != nil {
+			return err
+		}
+		if it.PriceDrop && !states[i].inserted {
 			c.PriceDrops++
 		}
-		n, err := insertAlertsWith(rowCtx, st.insAlert, b.Watch.ID, id, it.Alerts, b.Now)
+		n, err := insertAlertsWith(rowCtx, w.st.insAlert, w.watchID, id, it.Alerts, w.nowT)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.AlertsQueued += n
 	}
 	if err := w.flushDeals(rowCtx, c); err != nil {
-		return nil, err
+		return err
 	}
-	if err := touchSeen(ctx, tx, b.Watch.ID, w.touchListings, w.touchDeals, w.now); err != nil {
-		return nil, err
+	if err := touchSeen(ctx, w.tx, w.watchID, w.touchListings, w.touchDeals, w.now); err != nil {
+		return err
 	}
-	seen = make([]int64, len(marks))
-	for i, m := range marks {
-		seen[i] = m.id
+	w.touchListings, w.touchDeals = w.touchListings[:0], w.touchDeals[:0]
+	for _, m := range marks {
+		w.seen = append(w.seen, m.id)
 	}
-	return seen, nil
+	return nil
 }
 
 // upsertListing queues a new listing's insert, updates a changed one, or

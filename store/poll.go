@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unique"
 
 	"github.com/dealscout/dealscout/scout"
 )
@@ -44,34 +45,10 @@ func (s *Store) SourceStates(ctx context.Context, watchID int64) (map[string]sco
 	return out, nil
 }
 
-// KnownListings returns what is stored for each listing, by Listing.Key().
-// One statement per source and 500 keys: a statement per listing cost a
-// fifth of an unchanged re-poll.
-func (s *Store) KnownListings(ctx context.Context, watchID int64, ls []scout.Listing) (map[string]scout.Known, error) {
-	out := make(map[string]scout.Known, len(ls))
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT l.source_id, l.id, l.price_cents, l.currency, l.price_known, l.duplicate_of,
-				d.id IS NOT NULL, d.alerted_price_cents
-			FROM listings l LEFT JOIN deals d ON d.listing_id = l.id AND d.watch_id = ?1
-			WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		return forKeyChunks(ctx, len(ls), func(i int) *scout.Listing { return &ls[i] }, func(rowCtx context.Context, src, ids string) error {
-			return readKnown(rowCtx, stmt, watchID, src, ids, out)
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: known listings: %w", err)
-	}
-	return out, nil
-}
-
 // MaxComps caps the comparables read per watch: the most recent few thousand
 // price a thing as well as all of them, and keep a poll's cost flat as the
-// database grows.
-const MaxComps = 2000
+// database grows. A poll caps the comps its own fetch adds the same way.
+const MaxComps = scout.MaxComps
 
 // compsQuery reads a watch's comparables, newest first. It walks the
 // listings_seen index from the newest listing and stops at the cap, rather
@@ -100,6 +77,10 @@ func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]sc
 				return err
 			}
 			c.Key = src + "\x00" + sid
+			// Currency and category are a handful of values: one copy of
+			// each, shared with the poll's listings, so comparing them in
+			// every market search is a pointer comparison.
+			c.Currency, c.Category = unique.Make(c.Currency).Value(), unique.Make(c.Category).Value()
 			c.Condition = scout.Condition(cond)
 			c.SeenAt, c.PostedAt = parseTS(seen), parseTS(posted)
 			if c.PostedAt.IsZero() {
@@ -125,57 +106,35 @@ const (
 	dupMaxMiles       = 10
 )
 
-// FindDuplicates returns, by Listing.Key(), the first-seen listing at another
-// source that is the same item, for each listing that has one.
-func (s *Store) FindDuplicates(ctx context.Context, ls []scout.Listing) (map[string]int64, error) {
+// Duplicates returns, by Listing.Key(), the first-seen listing at another
+// source that is the same item, for each listing of ls that has one.
+func (w *fetchWrite) Duplicates(ctx context.Context, ls []scout.Listing) (map[string]int64, error) {
 	out := map[string]int64{}
-	if len(ls) == 0 {
-		return out, nil
-	}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		// Two ranges of the (norm_title, source) index around the listing's
-		// own source, so same-source listings are never read.
-		stmt, err := tx.PrepareContext(ctx, `SELECT id, price_cents, lat, lng FROM (
-			SELECT id, price_cents, lat, lng FROM listings
-				WHERE norm_title = ?1 AND source < ?2 AND currency = ?3 AND duplicate_of IS NULL
-			UNION ALL
-			SELECT id, price_cents, lat, lng FROM listings
-				WHERE norm_title = ?1 AND source > ?2 AND currency = ?3 AND duplicate_of IS NULL)
-			ORDER BY id LIMIT 20`)
-		if err != nil {
-			return err
+	// The candidates depend only on (title, source, currency): listings
+	// sharing them are read once. Statements run without cancellation
+	// (see ingestChunk); ctx is checked once a chunk.
+	rowCtx := context.WithoutCancel(ctx)
+	cands := map[dupGroup][]dupCandidate{}
+	for i, l := range ls {
+		if i%ingestChunk == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		defer stmt.Close()
-		// The candidates depend only on (title, source, currency): listings
-		// sharing them are read once. Statements run without cancellation
-		// (see ingestChunk); ctx is checked once a chunk.
-		rowCtx := context.WithoutCancel(ctx)
-		cands := map[dupGroup][]dupCandidate{}
-		for i, l := range ls {
-			if i%ingestChunk == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			norm := normTitle(l.Title)
-			if norm == "" {
-				continue
-			}
-			g := dupGroup{norm, l.Source, l.Currency}
-			cs, ok := cands[g]
-			if !ok {
-				var err error
-				if cs, err = dupCandidates(rowCtx, stmt, g); err != nil {
-					return err
-				}
-				cands[g] = cs
-			}
-			if id := firstDuplicate(cs, l); id != 0 {
-				out[l.Key()] = id
-			}
+		norm := normTitle(l.Title)
+		if norm == "" {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: find duplicates: %w", err)
+		g := dupGroup{norm, l.Source, l.Currency}
+		cs, ok := cands[g]
+		if !ok {
+			var err error
+			if cs, err = dupCandidates(rowCtx, w.st.dups, g); err != nil {
+				return nil, fmt.Errorf("store: find duplicates: %w", err)
+			}
+			cands[g] = cs
+		}
+		if id := firstDuplicate(cs, l); id != 0 {
+			out[l.Key()] = id
+		}
 	}
 	return out, nil
 }
@@ -244,7 +203,7 @@ func normTitle(t string) string {
 // fetchStmts are ApplyFetch's statements, prepared once per transaction:
 // re-preparing them for every listing cost a third of ingest time.
 type fetchStmts struct {
-	updListing, updDeal, insAlert *sql.Stmt
+	updListing, updDeal, insAlert, prior, dups *sql.Stmt
 }
 
 func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
@@ -262,6 +221,16 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 			WHERE watch_id = ? AND listing_id = ?`},
 		{&st.insAlert, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
 			next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`},
+		{&st.prior, priorQuery},
+		// Two ranges of the (norm_title, source) index around the listing's
+		// own source, so same-source listings are never read.
+		{&st.dups, `SELECT id, price_cents, lat, lng FROM (
+			SELECT id, price_cents, lat, lng FROM listings
+				WHERE norm_title = ?1 AND source < ?2 AND currency = ?3 AND duplicate_of IS NULL
+			UNION ALL
+			SELECT id, price_cents, lat, lng FROM listings
+				WHERE norm_title = ?1 AND source > ?2 AND currency = ?3 AND duplicate_of IS NULL)
+			ORDER BY id LIMIT 20`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -274,7 +243,7 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 }
 
 func (st *fetchStmts) close() {
-	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert} {
+	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert, st.prior, st.dups} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -285,8 +254,23 @@ func (st *fetchStmts) close() {
 // transaction: listings, price history, deals, gone marks, source state and
 // the alerts the deals cause. Nothing here waits on the network.
 func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.FetchCounts, error) {
+	return s.Ingest(ctx, b, nil)
+}
+
+// Ingest writes one source's answer for one watch in one transaction: first
+// b.Items and b.Unmatched, then whatever fn writes, a batch at a time, then
+// the gone marks (when b.Complete) over every listing written, b.Recovered
+// and the source state. Nothing here waits on the network; fn runs while the
+// write lock is held, so it must not either. With b.DryRun the transaction
+// is read-only: fn may read, Write refuses, and nothing is stored.
+func (s *Store) Ingest(ctx context.Context, b scout.FetchBatch, fn func(scout.FetchWriter) error) (scout.FetchCounts, error) {
 	var c scout.FetchCounts
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	var fnErr error // fn's own error, returned as it is
+	run := s.write
+	if b.DryRun {
+		run = s.read
+	}
+	err := run(ctx, func(tx *sql.Tx) error {
 		c = scout.FetchCounts{}
 		if err := watchExists(ctx, tx, b.Watch.ID); err != nil {
 			return err
@@ -297,12 +281,31 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 			return err
 		}
 		defer st.close()
-		seenIDs, err := applyFetchTx(ctx, tx, st, &b, &c)
-		if err != nil {
-			return err
+		w := newFetchWrite(tx, st, &b, &c)
+		if n := len(b.Unmatched) + len(b.Items); n > 0 && !b.DryRun {
+			listing := func(i int) *scout.Listing {
+				if i < len(b.Unmatched) {
+					return &b.Unmatched[i]
+				}
+				return &b.Items[i-len(b.Unmatched)].Listing
+			}
+			if err := w.loadPrior(ctx, n, listing); err != nil {
+				return err
+			}
+			if err := w.write(ctx, b.Items, b.Unmatched); err != nil {
+				return err
+			}
+		}
+		if fn != nil {
+			if fnErr = fn(w); fnErr != nil {
+				return fnErr
+			}
+		}
+		if b.DryRun {
+			return nil
 		}
 		if b.Complete {
-			gone, err := markMissing(ctx, tx, b.Watch.ID, b.Spec, seenIDs, b.GoneAfter, now)
+			gone, err := markMissing(ctx, tx, b.Watch.ID, b.Spec, w.seen, b.GoneAfter, now)
 			if err != nil {
 				return err
 			}
@@ -321,6 +324,9 @@ func (s *Store) ApplyFetch(ctx context.Context, b scout.FetchBatch) (scout.Fetch
 		return err
 	})
 	if err != nil {
+		if fnErr != nil && errors.Is(err, fnErr) {
+			return c, err
+		}
 		return c, fmt.Errorf("store: save %s for watch %q: %w", b.Spec, b.Watch.Name, err)
 	}
 	return c, nil

@@ -56,17 +56,40 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // holds the listings but never the file itself (53 MB for the harness's 100,000
 // listings) beside them.
 func Decode(r io.Reader, name string) ([]scout.Listing, error) {
-	in := &input{r: io.LimitReader(r, MaxFileBytes+1)}
-	br := bufio.NewReaderSize(in, 64<<10)
-	out, err := decode(br, in, name)
-	if in.n > MaxFileBytes {
-		// Whatever went wrong at the cut, the size is what to fix.
-		return nil, fmt.Errorf("%s: larger than the %d MiB limit", name, MaxFileBytes>>20)
+	var out []scout.Listing
+	err := DecodeEach(r, name, func(l scout.Listing) error {
+		out = append(out, l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, nil
 }
 
-func decode(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
+// DecodeEach is Decode handing each listing to fn as it is read instead of
+// collecting them: fn may have been called for the records before a bad
+// one. An error from fn stops the decode and is returned as it is.
+func DecodeEach(r io.Reader, name string, fn func(scout.Listing) error) error {
+	in := &input{r: io.LimitReader(r, MaxFileBytes+1)}
+	br := bufio.NewReaderSize(in, 64<<10)
+	var fnErr error
+	emit := func(l scout.Listing) error {
+		fnErr = fn(l)
+		return fnErr
+	}
+	err := decode(br, in, name, emit)
+	if fnErr != nil {
+		return fnErr
+	}
+	if in.n > MaxFileBytes {
+		// Whatever went wrong at the cut, the size is what to fix.
+		return fmt.Errorf("%s: larger than the %d MiB limit", name, MaxFileBytes>>20)
+	}
+	return err
+}
+
+func decode(br *bufio.Reader, in *input, name string, emit func(scout.Listing) error) error {
 	if bom, _ := br.Peek(len(utf8BOM)); bytes.Equal(bom, utf8BOM) {
 		_, _ = br.Discard(len(utf8BOM))
 		in.consumed(int64(len(utf8BOM)))
@@ -75,10 +98,10 @@ func decode(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
 	for {
 		c, err := br.ReadByte()
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: read: %w", name, err)
+			return fmt.Errorf("%s: read: %w", name, err)
 		}
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			_ = br.UnreadByte()
@@ -88,18 +111,18 @@ func decode(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
 	}
 	first, err := br.Peek(4)
 	if len(first) == 0 {
-		return nil, fmt.Errorf("%s: read: %w", name, err)
+		return fmt.Errorf("%s: read: %w", name, err)
 	}
 	switch first[0] {
 	case '[':
-		return decodeArray(br, in, name)
+		return decodeArray(br, in, name, emit)
 	case '{':
 		lineNo := in.lineAt(in.base)
 		in.nl = nil // lines are counted as they are read from here on
 		in.skipLines = true
-		return decodeLines(br, lineNo-1, name)
+		return decodeLines(br, lineNo-1, name, emit)
 	}
-	return nil, fmt.Errorf("%s: want a JSON array of listings or one JSON object per line, but it starts with %q", name, firstRune(first))
+	return fmt.Errorf("%s: want a JSON array of listings or one JSON object per line, but it starts with %q", name, firstRune(first))
 }
 
 // input counts what is read from the file and where its lines start, so a
@@ -143,49 +166,50 @@ func (in *input) lineAt(off int64) int {
 	return in.lines + 1
 }
 
-func decodeArray(br *bufio.Reader, in *input, name string) ([]scout.Listing, error) {
+func decodeArray(br *bufio.Reader, in *input, name string, emit func(scout.Listing) error) error {
 	dec := json.NewDecoder(br)
 	if _, err := dec.Token(); err != nil { // the '['
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	var out []scout.Listing
 	seen := make(map[string]int)
 	n := 0
 	for dec.More() {
 		n++
 		if n > MaxRecords {
-			return nil, fmt.Errorf("%s: more than %d records", name, MaxRecords)
+			return fmt.Errorf("%s: more than %d records", name, MaxRecords)
 		}
 		// The record's own bytes tell exactly where it started: its end
 		// minus its length. A record that does not parse is placed after
 		// the separator the decoder has already seen.
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, decodeError(name, n, in.lineAt(in.base+nextValue(dec)), err)
+			return decodeError(name, n, in.lineAt(in.base+nextValue(dec)), err)
 		}
 		line := in.lineAt(in.base + dec.InputOffset() - int64(len(raw)))
 		var rec record
 		if err := json.Unmarshal(raw, &rec); err != nil {
-			return nil, decodeError(name, n, line, err)
+			return decodeError(name, n, line, err)
 		}
 		l, keep, ferr := rec.listing()
 		if ferr == nil {
 			ferr = checkRepeat(seen, l, n, "record")
 		}
 		if ferr != nil {
-			return nil, &RecordError{Name: name, Record: n, Line: line, Field: ferr.field, Msg: ferr.msg}
+			return &RecordError{Name: name, Record: n, Line: line, Field: ferr.field, Msg: ferr.msg}
 		}
 		if keep {
-			out = append(out, l)
+			if err := emit(l); err != nil {
+				return err
+			}
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the ']'
-		return nil, fmt.Errorf("%s: after record %d: %s", name, n, describeSyntax(err))
+		return fmt.Errorf("%s: after record %d: %s", name, n, describeSyntax(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: unexpected data after the closing ]", name)
+		return fmt.Errorf("%s: unexpected data after the closing ]", name)
 	}
-	return out, nil
+	return nil
 }
 
 // nextValue is the decoder's offset past the separator and space that
@@ -210,41 +234,42 @@ func nextValue(dec *json.Decoder) int64 {
 
 // decodeLines reads one record per line; lineNo is the number of lines
 // before the first (the leading space skipped may hold some).
-func decodeLines(br *bufio.Reader, lineNo int, name string) ([]scout.Listing, error) {
-	var out []scout.Listing
+func decodeLines(br *bufio.Reader, lineNo int, name string, emit func(scout.Listing) error) error {
 	seen := make(map[string]int)
 	n := 0
 	for {
 		raw, rerr := br.ReadBytes('\n')
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
-			return nil, fmt.Errorf("%s: read: %w", name, rerr)
+			return fmt.Errorf("%s: read: %w", name, rerr)
 		}
 		if len(raw) == 0 && rerr != nil {
-			return out, nil
+			return nil
 		}
 		lineNo++
 		line := bytes.TrimSpace(raw)
 		if len(line) > 0 {
 			if n++; n > MaxRecords {
-				return nil, fmt.Errorf("%s: more than %d records", name, MaxRecords)
+				return fmt.Errorf("%s: more than %d records", name, MaxRecords)
 			}
 			var rec record
 			if err := json.Unmarshal(line, &rec); err != nil {
-				return nil, decodeError(name, 0, lineNo, err)
+				return decodeError(name, 0, lineNo, err)
 			}
 			l, keep, ferr := rec.listing()
 			if ferr == nil {
 				ferr = checkRepeat(seen, l, lineNo, "line")
 			}
 			if ferr != nil {
-				return nil, &RecordError{Name: name, Line: lineNo, Field: ferr.field, Msg: ferr.msg}
+				return &RecordError{Name: name, Line: lineNo, Field: ferr.field, Msg: ferr.msg}
 			}
 			if keep {
-				out = append(out, l)
+				if err := emit(l); err != nil {
+					return err
+				}
 			}
 		}
 		if rerr != nil {
-			return out, nil
+			return nil
 		}
 	}
 }

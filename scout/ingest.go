@@ -1,0 +1,296 @@
+package scout
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unique"
+)
+
+// prepared is what a poll reads from a source's answer before storing any
+// of it: where each listing first appears (a listing repeated in one answer
+// is stored once, as first seen), and the newest listings the watch wants,
+// as comps.
+type prepared struct {
+	fetched int                // listings the source returned
+	first   map[string]firstAt // by Listing.Key()
+	comps   []Comp             // the last MaxComps priced, matched listings, in no order
+}
+
+// firstAt is where a listing first appears in an answer, and whether it is
+// among its comps' candidates (matched, with a price).
+type firstAt struct {
+	pos    int32
+	priced bool
+}
+
+// safePrepare reads through a source's answer (FetchResult.Each, or its
+// Listings, which it normalises in place) once. A source's Each that panics
+// fails the source, as a Fetch that panics does.
+func safePrepare(ctx context.Context, w *Watch, terms Terms, res *FetchResult, now time.Time) (pr *prepared, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pr, err = nil, fmt.Errorf("source crashed: %v", r)
+		}
+	}()
+	pr = &prepared{first: make(map[string]firstAt, len(res.Listings))}
+	// The newest comps are the last ones read: a ring of MaxComps keeps them.
+	ring := make([]Comp, 0, min(MaxComps, max(len(res.Listings), 64)))
+	next := 0
+	visit := func(ls []Listing, inPlace bool) {
+		for i := range ls {
+			pos := int32(pr.fetched) // #nosec G115 -- sources return at most a few hundred thousand listings (record and body limits)
+			pr.fetched++
+			l := normalized(ls[i], now)
+			if inPlace {
+				ls[i] = l
+			}
+			if l.SourceID == "" {
+				continue
+			}
+			key := l.Key()
+			if _, dup := pr.first[key]; dup {
+				continue
+			}
+			at := firstAt{pos: pos}
+			if ok, _, _ := FilterListing(w, terms, l); ok && l.PriceKnown {
+				at.priced = true
+				c := CompOf(l, now)
+				if len(ring) < MaxComps {
+					ring = append(ring, c)
+				} else {
+					ring[next] = c
+					next = (next + 1) % MaxComps
+				}
+			}
+			pr.first[key] = at
+		}
+	}
+	if res.Each != nil {
+		err := res.Each(ctx, func(ls []Listing) error {
+			visit(ls, false)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		visit(res.Listings, true)
+	}
+	pr.comps = ring
+	return pr, nil
+}
+
+// normalized is Normalize with the fields that take a handful of values
+// (source, currency, category, condition) shared by every listing that has
+// them: a fetch then holds one copy of each, and the market search compares
+// them by pointer.
+func normalized(l Listing, now time.Time) Listing {
+	l = Normalize(l, now)
+	l.Source = unique.Make(l.Source).Value()
+	l.Currency = unique.Make(l.Currency).Value()
+	l.Category = unique.Make(l.Category).Value()
+	l.Condition = Condition(unique.Make(string(l.Condition)).Value())
+	return l
+}
+
+// withBatch is what a fetch is priced against: its own newest matched
+// listings, then the stored comps it did not bring again, MaxComps in all —
+// the comps a re-score right after the poll reads, the newest first, so
+// that it changes nothing.
+func withBatch(stored []Comp, pr *prepared) []Comp {
+	out := make([]Comp, 0, min(MaxComps, len(pr.comps)+len(stored)))
+	out = append(out, pr.comps...)
+	for _, c := range stored {
+		if len(out) >= MaxComps {
+			break
+		}
+		if at, ok := pr.first[c.Key]; ok && at.priced {
+			continue // priced by the fetch itself
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// ingest stores one source's answer: a batch of BatchSize listings at a
+// time, each normalised, looked up, filtered, scored and written before the
+// next is read, all in one transaction.
+func (p *Poller) ingest(ctx context.Context, w *Watch, f *fetched, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
+	if f.res.NotModified {
+		return nil
+	}
+	pr := f.prep
+	wr.Fetched += pr.fetched
+	b := FetchBatch{Watch: w, Spec: f.spec.ID(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State,
+		Now: now, DryRun: p.DryRun}
+	if f.status.FailingAlerted {
+		b.Recovered = p.systemAlerts(w, "source_recovered", f.spec.ID(),
+			fmt.Sprintf("Source %s of watch %q works again.", f.spec.ID(), w.Name), now)
+	}
+	in := &batchIngest{p: p, w: w, terms: terms, weights: p.Weights.Merge(w.Settings.Weights), now: now,
+		markets: NewMarketCache(withBatch(comps, pr), p.Comps, now), first: pr.first,
+		backfill: !w.Backfilled && !p.AlertBackfill, normalize: f.res.Each != nil}
+	pr.comps = nil
+	var done Counts
+	counts, err := p.Store.Ingest(ctx, b, func(fw FetchWriter) error {
+		// A transaction retried on a busy database starts over.
+		in.pos, in.counts = 0, Counts{}
+		if f.res.Each != nil {
+			return f.res.Each(ctx, func(ls []Listing) error { return in.batch(ctx, fw, ls) })
+		}
+		ls := f.res.Listings
+		for start := 0; start < len(ls); start += BatchSize {
+			if err := in.batch(ctx, fw, ls[start:min(start+BatchSize, len(ls))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	done = in.counts
+	if err != nil {
+		return err
+	}
+	wr.Matched += done.Matched
+	wr.New += counts.New + done.New // done.New: a dry run's count
+	wr.Updated += counts.Updated
+	wr.PriceDrops += counts.PriceDrops
+	wr.Gone += counts.Gone
+	wr.AlertsQueued += counts.AlertsQueued + done.AlertsQueued
+	return nil
+}
+
+// batchIngest is one fetch's ingest state, and the scratch space its
+// batches reuse.
+type batchIngest struct {
+	p         *Poller
+	w         *Watch
+	terms     Terms
+	weights   Weights
+	now       time.Time
+	markets   *MarketCache
+	first     map[string]firstAt
+	backfill  bool
+	normalize bool // the batches are read afresh, not normalised in place
+	pos       int  // the position of the next listing in the answer
+	counts    Counts
+
+	all, matched, unmatched, fresh []Listing
+	dists                          []*float64
+	items                          []FetchItem
+}
+
+// batch normalises, looks up, filters, scores and writes one batch.
+func (in *batchIngest) batch(ctx context.Context, fw FetchWriter, ls []Listing) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, w, now := in.p, in.w, in.now
+	all := in.all[:0]
+	for i := range ls {
+		pos := in.pos
+		in.pos++
+		l := ls[i]
+		if in.normalize {
+			l = normalized(l, now)
+		}
+		if l.SourceID == "" {
+			continue
+		}
+		if at, ok := in.first[l.Key()]; !ok || int(at.pos) != pos {
+			continue // repeated in the answer: stored as first seen
+		}
+		all = append(all, l)
+	}
+	in.all = all
+	known, err := fw.Known(ctx, all)
+	if err != nil {
+		return err
+	}
+	matched, unmatched, dists := in.matched[:0], in.unmatched[:0], in.dists[:0]
+	for _, l := range all {
+		if k, ok := known[l.Key()]; ok {
+			l = keepKnownPrice(l, k)
+		}
+		ok, dist, _ := FilterListing(w, in.terms, l)
+		if !ok {
+			unmatched = append(unmatched, l)
+			continue
+		}
+		matched = append(matched, l)
+		dists = append(dists, dist)
+	}
+	in.matched, in.unmatched, in.dists = matched, unmatched, dists
+	in.counts.Matched += len(matched)
+	fresh := in.fresh[:0]
+	for _, l := range matched {
+		if _, ok := known[l.Key()]; !ok {
+			fresh = append(fresh, l)
+		}
+	}
+	in.fresh = fresh
+	dups, err := fw.Duplicates(ctx, fresh)
+	if err != nil {
+		return err
+	}
+	items := in.items[:0]
+	for i, l := range matched {
+		k, existed := known[l.Key()]
+		if existed && k.Unchanged && sameDistance(k.DistanceMi, dists[i]) {
+			// Seen again as it was: its stored score stands (no alert can
+			// follow from a listing that did not change).
+			items = append(items, FetchItem{Listing: l, Keep: true, DistanceMi: dists[i], DuplicateOf: k.DuplicateOf})
+			continue
+		}
+		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: in.terms, DistanceMi: dists[i], Market: in.markets.For(l), Now: now}, in.weights)
+		item := FetchItem{Listing: l, Score: sc, DistanceMi: dists[i]}
+		if existed {
+			item.DuplicateOf = k.DuplicateOf
+			item.PriceChanged = k.PriceCents != l.PriceCents || k.Currency != l.Currency
+			item.PriceDrop = item.PriceChanged && k.Currency == l.Currency && l.PriceCents < k.PriceCents
+		} else if id, ok := dups[l.Key()]; ok {
+			item.DuplicateOf = &id
+		}
+		old := int64(0)
+		if item.PriceDrop {
+			old = k.PriceCents
+		}
+		d := DecideAlert(AlertInput{Watch: w, Listing: l, Score: sc, IsNew: !k.HasDeal, OldCents: old, Alerted: k.AlertedCents,
+			Backfill: in.backfill, Duplicate: item.DuplicateOf != nil && !k.HasDeal, Now: now, Loc: p.Loc, Acceptable: AcceptableForFree(w)})
+		item.DigestPending = d.Digest
+		if d.Reason != "" {
+			item.AlertedCents = l.PriceCents
+			for _, ch := range w.Notify {
+				payload, err := p.Render(RenderInput{Kind: "deal", Watch: w, Item: &item, Reason: d.Reason, OldCents: old, Now: now})
+				if err != nil {
+					return fmt.Errorf("render alert: %w", err)
+				}
+				item.Alerts = append(item.Alerts, OutboxAlert{DedupeKey: DedupeKey(w.ID, l, ch, d.Reason), Channel: ch,
+					Reason: d.Reason, NotBefore: d.NotBefore, Payload: payload})
+			}
+		}
+		items = append(items, item)
+	}
+	in.items = items
+	// A title's market is asked for within its batch: keeping every
+	// title's neighbours until the end of a 100,000-listing fetch cost
+	// more memory than the listings.
+	in.markets.ForgetTitles()
+	if p.DryRun {
+		for _, it := range items {
+			if _, ok := known[it.Listing.Key()]; !ok {
+				in.counts.New++
+			}
+			in.counts.AlertsQueued += len(it.Alerts)
+		}
+		return nil
+	}
+	return fw.Write(ctx, items, unmatched)
+}
+
+func sameDistance(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
