@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Version identifies the database's content: two reads of the same Versions
@@ -26,7 +28,16 @@ type Versions struct {
 	s     *Store
 	mu    sync.Mutex
 	conn  *sql.Conn
+	stmt  *sql.Stmt // PRAGMA data_version, prepared on conn once
 	conns int64
+	// begun counts the reads started (each under mu); last is the latest
+	// one's result. A caller that finds, once it holds mu, that a read began
+	// after it arrived takes that read's result: it saw every commit made
+	// before the caller asked. Under load one PRAGMA then answers every
+	// request that queued behind it.
+	begun atomic.Int64
+	last  Version
+	ok    bool
 }
 
 // Versions returns a reader of this store's Version. It takes a read
@@ -35,36 +46,52 @@ func (s *Store) Versions() *Versions { return &Versions{s: s} }
 
 // Current returns the database's Version now.
 func (v *Versions) Current(ctx context.Context) (Version, error) {
+	arrived := v.begun.Load()
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.ok && v.begun.Load() > arrived {
+		return v.last, nil
+	}
+	v.begun.Add(1)
+	v.ok = false
+	// WithoutCancel: a cancelled request must not break the shared connection
+	// halfway through a statement; the PRAGMA takes microseconds.
+	ctx = context.WithoutCancel(ctx)
 	if v.conn == nil {
 		c, err := v.s.rdb.Conn(ctx)
 		if err != nil {
 			return Version{}, fmt.Errorf("store: data version: %w", err)
 		}
-		v.conn, v.conns = c, v.conns+1
+		stmt, err := c.PrepareContext(ctx, "PRAGMA data_version")
+		if err != nil {
+			_ = c.Close()
+			return Version{}, fmt.Errorf("store: data version: %w", err)
+		}
+		v.conn, v.stmt, v.conns = c, stmt, v.conns+1
 	}
 	var n int64
-	// WithoutCancel: a cancelled request must not break the shared connection
-	// halfway through a statement; the PRAGMA takes microseconds.
-	if err := v.conn.QueryRowContext(context.WithoutCancel(ctx), "PRAGMA data_version").Scan(&n); err != nil {
+	if err := v.stmt.QueryRowContext(ctx).Scan(&n); err != nil {
 		// Start again on a fresh connection next time; its counts are its
 		// own, so its Versions never equal this one's.
-		_ = v.conn.Close()
-		v.conn = nil
+		_ = v.closeLocked()
 		return Version{}, fmt.Errorf("store: data version: %w", err)
 	}
-	return Version{conn: v.conns, data: n}, nil
+	v.last, v.ok = Version{conn: v.conns, data: n}, true
+	return v.last, nil
+}
+
+func (v *Versions) closeLocked() error {
+	if v.conn == nil {
+		return nil
+	}
+	err := errors.Join(v.stmt.Close(), v.conn.Close())
+	v.conn, v.stmt = nil, nil
+	return err
 }
 
 // Close gives the connection back to the read pool.
 func (v *Versions) Close() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.conn == nil {
-		return nil
-	}
-	err := v.conn.Close()
-	v.conn = nil
-	return err
+	return v.closeLocked()
 }

@@ -13,6 +13,11 @@ type ipLimiter struct {
 	every rate.Limit
 	burst int
 	m     map[string]*ipBucket
+	// pruneAt is the size at which the next new address prunes. A prune
+	// that frees little raises it to twice what is left, so that many
+	// clients active at once (a busy proxy) cost one scan per doubling
+	// rather than one scan of every bucket per new address under the lock.
+	pruneAt int
 }
 
 type ipBucket struct {
@@ -26,7 +31,7 @@ type ipBucket struct {
 const maxTrackedIPs = 10_000
 
 func newIPLimiter(perSecond float64, burst int) *ipLimiter {
-	return &ipLimiter{every: rate.Limit(perSecond), burst: burst, m: map[string]*ipBucket{}}
+	return &ipLimiter{every: rate.Limit(perSecond), burst: burst, m: map[string]*ipBucket{}, pruneAt: maxTrackedIPs}
 }
 
 func (l *ipLimiter) bucket(ip string, now time.Time) *rate.Limiter {
@@ -34,8 +39,9 @@ func (l *ipLimiter) bucket(ip string, now time.Time) *rate.Limiter {
 	defer l.mu.Unlock()
 	b, ok := l.m[ip]
 	if !ok {
-		if len(l.m) >= maxTrackedIPs {
+		if len(l.m) >= l.pruneAt {
 			l.prune(now)
+			l.pruneAt = max(maxTrackedIPs, 2*len(l.m))
 		}
 		b = &ipBucket{lim: rate.NewLimiter(l.every, l.burst)}
 		l.m[ip] = b
