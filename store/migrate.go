@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -23,8 +25,11 @@ type MigrationStatus struct {
 // ErrSchemaNewer means the database was migrated by a newer dealscout.
 var ErrSchemaNewer = errors.New("database schema is newer than this binary")
 
+// goMigrations are the migrations written in Go, beside migrations.FS.
+func goMigrations() []*goose.Migration { return []*goose.Migration{migration00007()} }
+
 func (s *Store) provider() (*goose.Provider, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, migrations.FS, goose.WithGoMigrations(migration00007()))
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, migrations.FS, goose.WithGoMigrations(goMigrations()...))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
@@ -133,11 +138,52 @@ func binaryVersion(db *sql.DB) (int64, error) {
 
 var errPending = errors.New("store: migrations pending")
 
+// newestMigration is the newest version among migrations.FS and
+// goMigrations, read from the file names as goose reads them.
+func newestMigration() (int64, error) {
+	entries, err := fs.ReadDir(migrations.FS, ".")
+	if err != nil {
+		return 0, err
+	}
+	var newest int64
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".sql" {
+			continue
+		}
+		v, err := goose.NumericComponent(e.Name())
+		if err != nil {
+			return 0, err
+		}
+		newest = max(newest, v)
+	}
+	for _, m := range goMigrations() {
+		newest = max(newest, m.Version)
+	}
+	return newest, nil
+}
+
+// quickSchemaVersion is SchemaVersion without goose, for a database goose
+// has migrated: every command checks the schema first and cron runs poll
+// every minute, while goose's provider collects every migration and takes
+// the write lock to make sure its table exists, which together cost more
+// than the rest of a poll with nothing due. Anything else (no version table
+// yet, an empty one, an error) is answered by SchemaVersion, that is by goose.
+func (s *Store) quickSchemaVersion(ctx context.Context) (db, binary int64, err error) {
+	var v sql.NullInt64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&v); err != nil || !v.Valid {
+		return s.SchemaVersion(ctx)
+	}
+	if binary, err = newestMigration(); err != nil {
+		return s.SchemaVersion(ctx)
+	}
+	return v.Int64, binary, nil
+}
+
 // CheckSchema returns nil when the schema is exactly the binary's, an error
 // wrapping ErrSchemaNewer when a newer dealscout migrated it, and one saying
 // to run `dealscout migrate up` when migrations are pending.
 func (s *Store) CheckSchema(ctx context.Context) error {
-	db, bin, err := s.SchemaVersion(ctx)
+	db, bin, err := s.quickSchemaVersion(ctx)
 	if err != nil {
 		return err
 	}

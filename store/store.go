@@ -110,9 +110,12 @@ func createFile(path string) error {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes both pools.
+// Close closes both pools. The writer closes last: the last connection to
+// close checkpoints the WAL into the database, and in a process that wrote,
+// the writer has synced the WAL's directory already, so this order saves one
+// fsync (of five in a cron poll with nothing due; strace counts them).
 func (s *Store) Close() error {
-	return errors.Join(s.db.Close(), s.rdb.Close())
+	return errors.Join(s.rdb.Close(), s.db.Close())
 }
 
 // Now is the store's clock, in UTC.
