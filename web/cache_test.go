@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The server keeps the deal list, token checks and the deals page until the
@@ -98,5 +100,42 @@ func TestDealsPageShowsEveryChange(t *testing.T) {
 	seedDeal(t, st, &w, "d2", "Leather chair", 80)
 	if !strings.Contains(page(), "Leather chair") {
 		t.Error("the deals page does not list a deal stored since the last view")
+	}
+}
+
+// The rendered deals page is kept for a few seconds at most: its relative
+// times follow the clock, and a one-time message (flash) is shown to the
+// browser it is for and never kept for the next.
+func TestDealsPageFollowsTheClockAndKeepsNoFlash(t *testing.T) {
+	t.Parallel()
+	var now atomic.Int64
+	now.Store(testNow.Add(5 * time.Minute).UnixNano())
+	s, st := newTestServer(t, func(o *Options) { o.Now = func() time.Time { return time.Unix(0, now.Load()).UTC() } })
+	w := seedWatch(t, st, "couches")
+	id := seedDeal(t, st, &w, "d1", "Velvet sofa", 90)
+	if body := do(t, s.Handler(), "GET", "/", "").Body.String(); !strings.Contains(body, "5 min ago") {
+		t.Fatalf("deals page at +5 min does not say 5 min ago:\n%s", body)
+	}
+	now.Add(int64(2 * time.Minute))
+	if body := do(t, s.Handler(), "GET", "/", "").Body.String(); !strings.Contains(body, "7 min ago") {
+		t.Errorf("two minutes later the page does not say 7 min ago")
+	}
+
+	res := do(t, s.Handler(), "POST", "/deals/"+strconv.FormatInt(id, 10)+"/status", "status=saved&back=/",
+		"Content-Type", "application/x-www-form-urlencoded")
+	var flash string
+	for _, c := range res.Result().Cookies() {
+		if c.Value != "" {
+			flash = c.Name + "=" + c.Value
+		}
+	}
+	if res.Code != http.StatusSeeOther || flash == "" {
+		t.Fatalf("marking through the form = %d with cookies %v, want a redirect and a flash cookie", res.Code, res.Result().Cookies())
+	}
+	if body := do(t, s.Handler(), "GET", "/", "", "Cookie", flash).Body.String(); !strings.Contains(body, "Marked saved.") {
+		t.Errorf("the page after the form does not show its message")
+	}
+	if body := do(t, s.Handler(), "GET", "/", "").Body.String(); strings.Contains(body, "Marked saved.") {
+		t.Errorf("another request was shown the message meant for the form's browser")
 	}
 }

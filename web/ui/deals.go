@@ -195,10 +195,34 @@ func (u *UI) deals(w http.ResponseWriter, r *http.Request) {
 	if f.New {
 		dq.Since = lastVisit
 	}
+	fl := takeFlash(w, r)
+	if fl != nil {
+		// A message for this browser alone: not a page to keep.
+		body, err := u.dealsPage(ctx, f, dq, errs, lastVisit, fl)
+		u.writePage(w, r, body, err)
+		return
+	}
+	// The page is what the query, the database, the previous visit and the
+	// clock make of it; the clock only through relative times ("12 min
+	// ago"), so it is kept for pageClockBucket at most. Rendering it is most
+	// of its cost (25 cards through html/template).
+	now := u.d.Now()
+	key := fmt.Sprintf("ui-deals-page:%s|%d|%d", r.URL.RawQuery, lastVisit.Unix(), now.UnixNano()/int64(pageClockBucket))
+	body, err := vcache.Get(ctx, u.d.Cache, key, func(ctx context.Context) ([]byte, error) {
+		return u.dealsPage(ctx, f, dq, errs, lastVisit, nil)
+	})
+	u.writePage(w, r, body, err)
+}
+
+// pageClockBucket is how long a rendered deals page is kept while nothing
+// changes: its relative times may lag the clock by this much.
+const pageClockBucket = 10 * time.Second
+
+// dealsPage renders the deals list.
+func (u *UI) dealsPage(ctx context.Context, f dealFilters, dq store.DealQuery, errs fieldErrors, lastVisit time.Time, fl *flash) ([]byte, error) {
 	data, err := u.dealsData(ctx, dq)
 	if err != nil {
-		u.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v := dealsView{Filters: f, Errors: errs, MinScores: minScoreChoices, Sorts: sortChoices, Statuses: store.DealStatuses,
 		LastVisit: lastVisit, HasWatches: len(data.Watches) > 0, Back: "/" + f.query(f.Page),
@@ -225,7 +249,7 @@ func (u *UI) deals(w http.ResponseWriter, r *http.Request) {
 	csvF := f
 	csvF.Page = 1
 	v.CSVURL = "/deals.csv" + csvF.query(1)
-	u.render(w, r, http.StatusOK, "deals", page{Title: "Deals", Nav: "deals", Data: v})
+	return u.renderBytes("deals", page{Title: "Deals", Nav: "deals", Data: v, Flash: fl})
 }
 
 // dealsData is what the deals list reads from the database for one query.

@@ -191,6 +191,32 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	_, _ = w.Write(buf.Bytes())
 }
 
+// renderBytes renders a page whose flash message, if any, is already in p.
+func (u *UI) renderBytes(name string, p page) ([]byte, error) {
+	t, ok := u.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("ui: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return nil, fmt.Errorf("ui: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// writePage sends a page renderBytes made, or the error page for err.
+func (u *UI) writePage(w http.ResponseWriter, r *http.Request, body []byte, err error) {
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
 // fail logs err and shows a page that says something went wrong, without details.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	u.d.Log.ErrorContext(r.Context(), "web page failed", slog.String("path", r.URL.Path), slog.Any("error", err))
