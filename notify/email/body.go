@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/dealscout/dealscout/notify"
 	"github.com/dealscout/dealscout/notify/render"
@@ -13,7 +14,11 @@ import (
 //go:embed templates/alert.html
 var templateFS embed.FS
 
-var alertHTML = template.Must(template.ParseFS(templateFS, "templates/alert.html"))
+// alertHTML is parsed on first use, not at package init: every dealscout
+// process initialises this package, and most never send an email.
+var alertHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templateFS, "templates/alert.html"))
+})
 
 // body is a message's rendered parts.
 type body struct {
@@ -68,7 +73,7 @@ func buildBody(m notify.Message) (body, error) {
 	}
 	b.Text = strings.Join(text, "\n") + "\n"
 	var buf bytes.Buffer
-	if err := alertHTML.Execute(&buf, data); err != nil {
+	if err := alertHTML().Execute(&buf, data); err != nil {
 		return body{}, err
 	}
 	b.HTML = buf.String()

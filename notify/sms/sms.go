@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dealscout/dealscout/notify"
@@ -26,11 +27,13 @@ var (
 	ErrCredentials = errors.New("sms: Twilio account SID, auth token and sender are required")
 )
 
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+// e164 is compiled on first use, not at package init: every dealscout
+// process initialises this package, and most never check a number.
+var e164 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`) })
 
 // ValidNumber reports whether s is an E.164 number: "+", country code, up to
 // 15 digits in all.
-func ValidNumber(s string) bool { return e164.MatchString(s) }
+func ValidNumber(s string) bool { return e164().MatchString(s) }
 
 // Config configures the Twilio client.
 type Config struct {
