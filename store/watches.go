@@ -174,6 +174,44 @@ func (s *Store) Watches(ctx context.Context) ([]scout.Watch, error) {
 	return s.watchesWhere(ctx, "")
 }
 
+// DueWatches lists, by name, the watches a scheduled poll at now polls:
+// not paused, and never polled or polled at least their interval ago. It
+// reads only the schedule columns first, so a poll with nothing due (most
+// cron runs) decodes no watch's stored JSON.
+func (s *Store) DueWatches(ctx context.Context, now time.Time) ([]scout.Watch, error) {
+	var due []int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, every_seconds, last_polled_at FROM watches WHERE NOT paused`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, every int64
+			var last sql.NullString
+			if err := rows.Scan(&id, &every, &last); err != nil {
+				return err
+			}
+			polled := parseTS(last)
+			if polled.IsZero() || !now.Before(polled.Add(time.Duration(every)*time.Second)) {
+				due = append(due, id)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list due watches: %w", err)
+	}
+	if len(due) == 0 {
+		return nil, nil
+	}
+	ids, err := json.Marshal(due)
+	if err != nil {
+		return nil, err
+	}
+	return s.watchesWhere(ctx, `WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
+}
+
 // digestWatches lists the watches whose digest is not off and that notify
 // some channel, by name: the only ones a digest can be due for. Each poll
 // asks, and decoding every watch's stored JSON costs more than the query.
@@ -181,11 +219,12 @@ func (s *Store) digestWatches(ctx context.Context) ([]scout.Watch, error) {
 	return s.watchesWhere(ctx, `WHERE digest != 'off' AND notify NOT IN ('', '[]', 'null')`)
 }
 
-// watchesWhere lists the watches matching where (a constant clause), by name.
-func (s *Store) watchesWhere(ctx context.Context, where string) ([]scout.Watch, error) {
+// watchesWhere lists the watches matching where (a constant clause with
+// placeholders for args), by name.
+func (s *Store) watchesWhere(ctx context.Context, where string, args ...any) ([]scout.Watch, error) {
 	var out []scout.Watch
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+watchColumns+` FROM watches `+where+` ORDER BY name`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+watchColumns+` FROM watches `+where+` ORDER BY name`, args...)
 		if err != nil {
 			return err
 		}
