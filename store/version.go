@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
@@ -28,7 +29,7 @@ type Versions struct {
 	s     *Store
 	mu    sync.Mutex
 	conn  *sql.Conn
-	stmt  *sql.Stmt // PRAGMA data_version, prepared on conn once
+	stmt  driver.Stmt // PRAGMA data_version, prepared once on conn's driver connection
 	conns int64
 	// begun counts the reads started (each under mu); last is the latest
 	// one's result. A caller that finds, once it holds mu, that a read began
@@ -62,15 +63,46 @@ func (v *Versions) Current(ctx context.Context) (Version, error) {
 		if err != nil {
 			return Version{}, fmt.Errorf("store: data version: %w", err)
 		}
-		stmt, err := c.PrepareContext(ctx, "PRAGMA data_version")
-		if err != nil {
-			_ = c.Close()
-			return Version{}, fmt.Errorf("store: data version: %w", err)
-		}
-		v.conn, v.stmt, v.conns = c, stmt, v.conns+1
+		v.conn, v.conns = c, v.conns+1
 	}
+	// The driver's own statement, not database/sql's: for a one-column
+	// PRAGMA run thousands of times a second, database/sql's bookkeeping
+	// cost more than SQLite.
 	var n int64
-	if err := v.stmt.QueryRowContext(ctx).Scan(&n); err != nil {
+	err := v.conn.Raw(func(dc any) error {
+		if v.stmt == nil {
+			p, ok := dc.(driver.ConnPrepareContext)
+			if !ok {
+				return fmt.Errorf("driver %T cannot prepare", dc)
+			}
+			stmt, err := p.PrepareContext(ctx, "PRAGMA data_version")
+			if err != nil {
+				return err
+			}
+			v.stmt = stmt
+		}
+		q, ok := v.stmt.(driver.StmtQueryContext)
+		if !ok {
+			return fmt.Errorf("driver statement %T cannot query", v.stmt)
+		}
+		rows, err := q.QueryContext(ctx, nil)
+		if err != nil {
+			return err
+		}
+		dest := []driver.Value{nil}
+		err = rows.Next(dest)
+		err = errors.Join(err, rows.Close())
+		if err != nil {
+			return err
+		}
+		got, ok := dest[0].(int64)
+		if !ok {
+			return fmt.Errorf("data_version is %T, not an integer", dest[0])
+		}
+		n = got
+		return nil
+	})
+	if err != nil {
 		// Start again on a fresh connection next time; its counts are its
 		// own, so its Versions never equal this one's.
 		_ = v.closeLocked()
@@ -84,7 +116,12 @@ func (v *Versions) closeLocked() error {
 	if v.conn == nil {
 		return nil
 	}
-	err := errors.Join(v.stmt.Close(), v.conn.Close())
+	var err error
+	if v.stmt != nil {
+		stmt := v.stmt
+		err = v.conn.Raw(func(any) error { return stmt.Close() })
+	}
+	err = errors.Join(err, v.conn.Close())
 	v.conn, v.stmt = nil, nil
 	return err
 }
