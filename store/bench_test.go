@@ -79,7 +79,7 @@ func (g *genSource) Fetch(_ context.Context, _ scout.Query) (scout.FetchResult, 
 	return scout.FetchResult{Listings: ls, Complete: false}, nil
 }
 
-func benchStore(b *testing.B) *Store {
+func benchStore(b testing.TB) *Store {
 	b.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), Options{Now: func() time.Time { return testNow }})

@@ -78,6 +78,10 @@ func writeHarnessJSONL(tb testing.TB, path string, first, n, every int) {
 
 // newFilePoller is a store with one watch for "table" polling path.
 func newFilePoller(b *testing.B, path string) (*Store, *scout.Poller) {
+	return newFilePollerT(b, path)
+}
+
+func newFilePollerT(b testing.TB, path string) (*Store, *scout.Poller) {
 	b.Helper()
 	s := benchStore(b)
 	w := scout.NewWatch("bench")
@@ -92,6 +96,10 @@ func newFilePoller(b *testing.B, path string) (*Store, *scout.Poller) {
 }
 
 func pollFile(b *testing.B, s *Store, p *scout.Poller, n, wantNew int) {
+	pollFileT(b, s, p, n, wantNew)
+}
+
+func pollFileT(b testing.TB, s *Store, p *scout.Poller, n, wantNew int) {
 	b.Helper()
 	ctx := context.Background()
 	ws, err := s.Watches(ctx)

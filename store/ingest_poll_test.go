@@ -195,3 +195,42 @@ func TestPollKeepsTheScoreOfAnUnchangedListing(t *testing.T) {
 		t.Errorf("listing at a new distance kept its stored score; want it scored again")
 	}
 }
+
+// A new listing with the title of one stored at another source, at about
+// its price, is its duplicate; at the same source, or with a title no other
+// source has, it is not.
+func TestPollLinksDuplicatesAcrossSources(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	pollWatch(t, s, "chairs")
+	at := func(src, id, title string, cents int64) scout.Listing {
+		l := chairListing(id, cents)
+		l.Source, l.Title = src, title
+		return l
+	}
+	first := at("a", "1", "Oak chair, walnut legs", 1000)
+	src := &listSource{ls: []scout.Listing{first, at("a", "9", "Pine chair", 500)}}
+	now := testNow
+	p := pollerOf(s, src, &now)
+	if wr := pollOnce(t, p, s, "chairs"); wr.Failed() || wr.New != 2 {
+		t.Fatalf("first poll: %+v", wr)
+	}
+	src.ls = []scout.Listing{
+		at("b", "2", "OAK CHAIR - walnut legs!", 1050), // the same item at b
+		at("a", "3", "Oak chair, walnut legs", 1000),   // same source: another item
+		at("b", "4", "Teak chair", 1000),               // no other source has it
+	}
+	now = testNow.Add(time.Hour)
+	if wr := pollOnce(t, p, s, "chairs"); wr.Failed() || wr.New != 3 {
+		t.Fatalf("second poll: %+v", wr)
+	}
+	firstID := queryInt(t, s, `SELECT id FROM listings WHERE source = 'a' AND source_id = '1'`)
+	for _, tc := range []struct {
+		src, id string
+		want    int64
+	}{{"b", "2", firstID}, {"a", "3", 0}, {"b", "4", 0}} {
+		if got := queryInt(t, s, `SELECT duplicate_of FROM listings WHERE source = ? AND source_id = ?`, tc.src, tc.id); got != tc.want {
+			t.Errorf("%s/%s duplicate_of = %d, want %d", tc.src, tc.id, got, tc.want)
+		}
+	}
+}

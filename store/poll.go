@@ -114,13 +114,21 @@ func (w *fetchWrite) Duplicates(ctx context.Context, ls []scout.Listing) (map[st
 	// sharing them are read once. Statements run without cancellation
 	// (see ingestChunk); ctx is checked once a chunk.
 	rowCtx := context.WithoutCancel(ctx)
+	norms := make([]string, len(ls))
+	for i := range ls {
+		norms[i] = normTitle(ls[i].Title)
+	}
+	shared, err := w.sharedTitles(ctx, ls, norms)
+	if err != nil {
+		return nil, fmt.Errorf("store: find duplicates: %w", err)
+	}
 	cands := map[dupGroup][]dupCandidate{}
 	for i, l := range ls {
 		if i%ingestChunk == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		norm := normTitle(l.Title)
-		if norm == "" {
+		norm := norms[i]
+		if norm == "" || !shared[titleAt{norm, l.Source}] {
 			continue
 		}
 		g := dupGroup{norm, l.Source, l.Currency}
@@ -140,6 +148,54 @@ func (w *fetchWrite) Duplicates(ctx context.Context, ls []scout.Listing) (map[st
 }
 
 type dupGroup struct{ norm, source, currency string }
+
+// titleAt is a normalised title at a source.
+type titleAt struct{ norm, source string }
+
+// sharedTitles returns which (title, source) pairs of ls have a listing with
+// the same title at another source, in one statement per ingestChunk pairs
+// over the title index alone: the candidates' query, one statement per
+// title, cost a tenth of a poll, and most titles are at one source only.
+func (w *fetchWrite) sharedTitles(ctx context.Context, ls []scout.Listing, norms []string) (map[titleAt]bool, error) {
+	pairs := make([][2]string, 0, len(ls))
+	seen := make(map[titleAt]bool, len(ls))
+	for i := range ls {
+		k := titleAt{norms[i], ls[i].Source}
+		if k.norm == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		pairs = append(pairs, [2]string{k.norm, k.source})
+	}
+	out := map[titleAt]bool{}
+	rowCtx := context.WithoutCancel(ctx)
+	for start := 0; start < len(pairs); start += ingestChunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		arg, _ := json.Marshal(pairs[start:min(start+ingestChunk, len(pairs))])
+		if err := readShared(rowCtx, w.st.shared, string(arg), out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func readShared(ctx context.Context, stmt *sql.Stmt, pairs string, out map[titleAt]bool) error {
+	rows, err := stmt.QueryContext(ctx, pairs)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k titleAt
+		if err := rows.Scan(&k.norm, &k.source); err != nil {
+			return err
+		}
+		out[k] = true
+	}
+	return rows.Err()
+}
 
 type dupCandidate struct {
 	id, price int64
@@ -203,7 +259,7 @@ func normTitle(t string) string {
 // fetchStmts are ApplyFetch's statements, prepared once per transaction:
 // re-preparing them for every listing cost a third of ingest time.
 type fetchStmts struct {
-	updListing, updDeal, insAlert, prior, dups *sql.Stmt
+	updListing, updDeal, insAlert, prior, dups, shared *sql.Stmt
 }
 
 func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
@@ -231,6 +287,11 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 			SELECT id, price_cents, lat, lng FROM listings
 				WHERE norm_title = ?1 AND source > ?2 AND currency = ?3 AND duplicate_of IS NULL)
 			ORDER BY id LIMIT 20`},
+		// The (norm_title, source) index alone: a title's listings at
+		// other sources, whatever their currency, price or place.
+		{&st.shared, `SELECT DISTINCT k.value ->> 0, k.value ->> 1 FROM json_each(?) k
+			WHERE EXISTS (SELECT 1 FROM listings l
+				WHERE l.norm_title = k.value ->> 0 AND l.source != k.value ->> 1 AND l.duplicate_of IS NULL)`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -243,7 +304,7 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 }
 
 func (st *fetchStmts) close() {
-	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert, st.prior, st.dups} {
+	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert, st.prior, st.dups, st.shared} {
 		if s != nil {
 			_ = s.Close()
 		}

@@ -89,13 +89,16 @@ func (s *Source) Fetch(ctx context.Context, q scout.Query) (scout.FetchResult, e
 	if err != nil {
 		return scout.FetchResult{}, fmt.Errorf("feed: read %s: %w", shown, err)
 	}
+	// The body is parseData's alone from here: it can be collected once
+	// parsed, before the listings are made and stored.
+	size := len(body)
 	res, err := parseData(body, feedURL)
 	if err != nil {
 		return scout.FetchResult{}, err
 	}
 	res.State = scout.SourceState{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	s.log.DebugContext(ctx, "feed fetched", slog.String("watch", q.Watch), slog.String("url", shown),
-		slog.Int("bytes", len(body)), slog.Int("listings", len(res.Listings)),
+		slog.Int("bytes", size), slog.Int("listings", len(res.Listings)),
 		slog.Duration("took", s.now().Sub(started)))
 	return res, nil
 }
