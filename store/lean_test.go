@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// A lean store (serve's) maps no part of the file and keeps a 2 MB page cache
-// on every connection, writer and readers alike; the default keeps the 256
-// MiB map that makes a re-score fast.
+// A lean store (serve's) maps no part of the file and keeps a 500 kB page
+// cache on every connection, writer and readers alike; the default keeps the
+// 256 MiB map that makes a re-score fast.
 func TestLeanStoreMapsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -18,7 +18,7 @@ func TestLeanStoreMapsNothing(t *testing.T) {
 		mmap, writerCache string
 	}{
 		{"default", false, "268435456", "-32000"},
-		{"lean", true, "0", "-2000"},
+		{"lean", true, "0", "-500"},
 	} {
 		s, err := Open(ctx, filepath.Join(t.TempDir(), "lean.db"), Options{Lean: c.lean})
 		if err != nil {
@@ -43,8 +43,8 @@ func TestLeanStoreMapsNothing(t *testing.T) {
 			}
 		}
 		var rc string
-		if err := s.rdb.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&rc); err != nil || (c.lean && rc != "-2000") {
-			t.Errorf("%s store: read pool cache_size = %s (%v), want at most 2 MB (-2000)", c.name, rc, err)
+		if err := s.rdb.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&rc); err != nil || (c.lean && rc != "-500") {
+			t.Errorf("%s store: read pool cache_size = %s (%v), want 500 kB (-500)", c.name, rc, err)
 		}
 		_ = s.Close()
 	}
