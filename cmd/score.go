@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -416,7 +418,7 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 	if window <= 0 {
 		window = scout.DefaultCompsWindow
 	}
-	var sum float64
+	var tally rescoreTally
 	for i := range ws {
 		w := &ws[i]
 		comps, err := st.Comps(ctx, w.ID, now.Add(-window))
@@ -424,8 +426,8 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			return res, err
 		}
 		markets := scout.NewMarketCache(comps, co, now)
-		err = rescorePipeline(ctx, st, w.ID, chunk,
-			func(deals []scout.Deal) ([]store.ScoreUpdate, error) {
+		err = rescorePipeline(ctx, st, w.ID, chunk, &tally,
+			func(deals []scout.Deal, t *rescoreTally) ([]store.ScoreUpdate, error) {
 				scores := scout.Rescore(w, deals, markets, weights, now)
 				ups := make([]store.ScoreUpdate, len(deals))
 				var buf []byte
@@ -435,21 +437,7 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 						return nil, err
 					}
 					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(buf)}
-					res.Deals++
-					delta := sc.Total - deals[j].Score.Total
-					if delta == 0 {
-						continue
-					}
-					res.Changed++
-					sum += delta
-					if delta > 0 {
-						res.Up++
-					} else {
-						res.Down++
-					}
-					if math.Abs(delta) > math.Abs(res.MaxDelta) {
-						res.MaxDelta = delta
-					}
+					t.add(sc.Total - deals[j].Score.Total)
 				}
 				return ups, nil
 			})
@@ -457,21 +445,70 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			return res, err
 		}
 	}
-	if res.Changed > 0 {
-		res.MeanDelta = math.Round(sum/float64(res.Changed)*10) / 10
-	}
-	return res, nil
+	return tally.result(), nil
 }
 
-// rescorePipeline pages through a watch's open deals and scores each chunk on
-// this goroutine while another writes the previous chunks. Two stages, not
-// three: on a 2-core server the writer, the critical path, then keeps a core
-// to itself, where a separate reader stage took turns with it. The first
-// error stops both; chunks already written stay written, which is harmless,
-// since a re-score is idempotent.
-func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk int, score func([]scout.Deal) ([]store.ScoreUpdate, error)) error {
+// rescoreTally counts a re-score's changes. Chunks are scored in parallel,
+// each into its own tally, and merged in chunk order, so the result is the
+// same as one pass in deal order would give.
+type rescoreTally struct {
+	deals, changed, up, down int
+	sum, maxDelta            float64
+}
+
+func (t *rescoreTally) add(delta float64) {
+	t.deals++
+	if delta == 0 {
+		return
+	}
+	t.changed++
+	t.sum += delta
+	if delta > 0 {
+		t.up++
+	} else {
+		t.down++
+	}
+	if math.Abs(delta) > math.Abs(t.maxDelta) {
+		t.maxDelta = delta
+	}
+}
+
+func (t *rescoreTally) merge(o rescoreTally) {
+	t.deals += o.deals
+	t.changed += o.changed
+	t.up += o.up
+	t.down += o.down
+	t.sum += o.sum
+	if math.Abs(o.maxDelta) > math.Abs(t.maxDelta) {
+		t.maxDelta = o.maxDelta
+	}
+}
+
+func (t *rescoreTally) result() RescoreResult {
+	r := RescoreResult{Deals: t.deals, Changed: t.changed, Up: t.up, Down: t.down, MaxDelta: t.maxDelta}
+	if t.changed > 0 {
+		r.MeanDelta = math.Round(t.sum/float64(t.changed)*10) / 10
+	}
+	return r
+}
+
+// rescorePipeline pages through a watch's open deals on one goroutine,
+// scores the chunks on as many goroutines as there are cores, and writes
+// them on another. The writer, which must be one, is the critical path only
+// for its last steps (rebuilding the score indexes and committing); before
+// that it waits on scoring, which is why scoring gets every core. The first
+// error stops all three stages; chunks already written stay written, which is
+// harmless, since a re-score is idempotent. Each chunk's tally is merged
+// into total in chunk order.
+func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk int, total *rescoreTally,
+	score func([]scout.Deal, *rescoreTally) ([]store.ScoreUpdate, error)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	type job struct {
+		seq   int
+		deals []scout.Deal
+	}
+	jobs := make(chan job, 1)
 	writes := make(chan []store.ScoreUpdate, 2)
 	written := make(chan struct{})
 	go func() {
@@ -480,24 +517,45 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 			cancel(err)
 		}
 	}()
+	var mu sync.Mutex
+	var tallies []rescoreTally
+	var scorers sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		scorers.Go(func() {
+			for j := range jobs {
+				var t rescoreTally
+				ups, err := score(j.deals, &t)
+				if err != nil {
+					cancel(err)
+					continue // drain, so the reader is never stuck
+				}
+				mu.Lock()
+				if j.seq >= len(tallies) {
+					tallies = append(tallies, make([]rescoreTally, j.seq+1-len(tallies))...)
+				}
+				tallies[j.seq] = t
+				mu.Unlock()
+				select {
+				case writes <- ups:
+				case <-ctx.Done():
+				}
+			}
+		})
+	}
 	err := func() error {
-		defer close(writes)
+		defer close(jobs)
 		var after int64
 		// A small first chunk gets the writer going sooner.
 		limit := min(chunk, firstRescoreChunk)
-		for {
+		for seq := 0; ; seq++ {
 			deals, err := st.DealsForRescore(ctx, watchID, after, limit)
 			if err != nil || len(deals) == 0 {
 				return err
 			}
-			ups, err := score(deals)
-			if err != nil {
-				return err
-			}
 			select {
-			case writes <- ups:
+			case jobs <- job{seq, deals}:
 			case <-ctx.Done():
-				return nil // the writer failed; its error is the cause
+				return nil // a later stage failed; its error is the cause
 			}
 			if len(deals) < limit {
 				return nil
@@ -508,9 +566,14 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 	if err != nil {
 		cancel(err)
 	}
+	scorers.Wait()
+	close(writes)
 	<-written
 	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
 		return err
+	}
+	for _, t := range tallies {
+		total.merge(t)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -23,7 +24,11 @@ import (
 // The index is built once per set of comps, and the neighbours once per
 // distinct title (its words, bucket, currency, category): a poll or a
 // re-score of 100,000 deals of one watch searches each title once.
+//
+// For may be called from several goroutines at once: a re-score scores its
+// chunks on every core.
 type MarketCache struct {
+	mu     sync.Mutex // guards memo, titles and ix's working space
 	comps  []Comp
 	opts   CompsOptions
 	ix     *similarIndex
@@ -89,6 +94,8 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 
 // For returns the market for a listing, from the comps most like it.
 func (c *MarketCache) For(l Listing) Market {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	ti, ok := c.titles[l.Title]
 	if !ok {
 		words := similarityTokens(l.Title)
