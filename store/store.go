@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -86,12 +87,35 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		_ = s.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, friendly(err))
+	// Opening a connection applies the pragmas and parses the schema, which
+	// costs a poll with nothing due (most cron runs) about as much as all its
+	// queries. A database already in WAL mode gets its writer connection at
+	// the first write, if any; anything else (a new file, another journal
+	// mode, not a database at all) is opened now, which sets WAL or says what
+	// the file is.
+	if !inWALMode(path) {
+		var mode string
+		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("store: open %s: %w", path, friendly(err))
+		}
 	}
 	return s, nil
+}
+
+// inWALMode reports whether path starts with the header of a SQLite
+// database in WAL mode (file format versions 2 and 2, bytes 18 and 19).
+func inWALMode(path string) bool {
+	f, err := os.Open(path) // #nosec G304 -- the user's own database path
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var h [20]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		return false
+	}
+	return string(h[:16]) == "SQLite format 3\x00" && h[18] == 2 && h[19] == 2
 }
 
 // createFile makes sure the file exists with mode 0600 before SQLite opens it,
