@@ -13,7 +13,7 @@ import (
 // due included, runs every package's init before main. The ones below used
 // to parse or compile at init what only some commands need (the fallback CA
 // bundle, 0.67 MB; the channel URL patterns, 0.69 MB; the email template,
-// the E.164 pattern, the watch name pattern): they now do it on first use.
+// the E.164, watch name and feed condition patterns): they now do it on first use.
 // The test binary, which links the same packages as dealscout, is run again
 // with GODEBUG=inittrace=1, which prints what each package's init allocated.
 func TestPackageInitIsCheap(t *testing.T) {
@@ -49,6 +49,7 @@ func TestPackageInitIsCheap(t *testing.T) {
 		{"notify/email", 16 << 10, 100},
 		{"notify/sms", 16 << 10, 100},
 		{"scout", 64 << 10, 400}, // its tables stay; the name pattern (110 kB) is compiled on first use
+		{"scout/feed", 16 << 10, 100},
 	} {
 		got := inits["github.com/dealscout/dealscout/"+b.pkg] // absent: nothing allocated at init
 		if got[0] > b.maxBytes || got[1] > b.allocs {

@@ -11,7 +11,7 @@ import (
 func detectConditionSlow(title, desc string) scout.Condition {
 	for _, text := range []string{title, desc} {
 		best := scout.CondUnknown
-		for _, m := range conditionPhrase.FindAllStringSubmatch(text, 8) {
+		for _, m := range conditionPhrase().FindAllStringSubmatch(text, 8) {
 			c := scout.NormalizeCondition(m[1] + m[2] + m[3])
 			if c == scout.CondPoor {
 				return c
@@ -60,7 +60,7 @@ func TestMentionsFreeShippingSameWithItsCheapTest(t *testing.T) {
 	for _, text := range []string{"Free shipping", "FREE 2-day SHIPPING", "free local delivery", "Free S&H", "$25 shipped",
 		"$1,200.00 SHIPPED today", "free to a good home", "shipped from Ohio", "", filler, filler + "free shipping",
 		filler + "$30 shipped", "Fr\u0065e shipping"} {
-		if got, want := mentionsFreeShipping(text), freeShipping.MatchString(text); got != want {
+		if got, want := mentionsFreeShipping(text), freeShipping().MatchString(text); got != want {
 			t.Errorf("%.60q: free shipping %v, the pattern says %v", text, got, want)
 		}
 	}
