@@ -128,3 +128,74 @@ func url2Redacted(raw string) string {
 	u, _ := url.Parse(raw)
 	return u.Redacted()
 }
+
+// TestStartRunAbortsOnlyTheRunsLeftRunning: after many finished runs (cron
+// adds one a minute), the runs a killed poll left running, the newest rows,
+// are aborted, however many there are; finished and aborted runs keep their
+// status, and the new run is running.
+func TestStartRunAbortsOnlyTheRunsLeftRunning(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.db.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+		INSERT INTO poll_runs (started_at, finished_at, status) SELECT ?, ?, 'ok' FROM n`, ts(testNow), ts(testNow)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO poll_runs (started_at, finished_at, status) VALUES (?, ?, 'aborted'), (?, NULL, 'running'), (?, NULL, 'running')`,
+		ts(testNow), ts(testNow), ts(testNow), ts(testNow)); err != nil {
+		t.Fatal(err)
+	}
+	next, err := s.StartRun(ctx, testNow.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	rows, err := s.db.QueryContext(ctx, `SELECT status, count(*) FROM poll_runs WHERE id != ? GROUP BY status`, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			t.Fatal(err)
+		}
+		counts[st] = n
+	}
+	if want := map[string]int{"ok": 500, "aborted": 3}; counts["ok"] != want["ok"] || counts["aborted"] != want["aborted"] || len(counts) != 2 {
+		t.Errorf("runs before the new one by status = %v, want %v", counts, want)
+	}
+	var st string
+	if err := s.db.QueryRowContext(ctx, `SELECT status FROM poll_runs WHERE id = ?`, next).Scan(&st); err != nil || st != "running" {
+		t.Errorf("the new run: status %q (%v), want running", st, err)
+	}
+}
+
+// BenchmarkStartRunAfter130kRuns: a poll's StartRun with 90 days of
+// per-minute runs stored; it must not read them all.
+func BenchmarkStartRunAfter130kRuns(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "runs.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx, 0); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 130000)
+		INSERT INTO poll_runs (started_at, finished_at, status, report) SELECT ?, ?, 'ok', '{"status":"ok","watches":[]}' FROM n`,
+		ts(testNow), ts(testNow)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		id, err := s.StartRun(ctx, testNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.FinishRun(ctx, scout.RunReport{RunID: id, StartedAt: testNow, FinishedAt: testNow, Status: scout.StatusOK}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
