@@ -2,19 +2,21 @@ package scout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unique"
 )
 
-// prepared is what a poll reads from a source's answer before storing any
-// of it: where each listing first appears (a listing repeated in one answer
-// is stored once, as first seen), and the newest listings the watch wants,
-// as comps.
+// prepared is what a poll reads from a source's answer, held whole, before
+// storing any of it: where each listing first appears (a listing repeated in
+// one answer is stored once, as first seen), and the newest listings the
+// watch wants, as comps. An answer read a batch at a time (FetchResult.Each)
+// is read once, as it is stored.
 type prepared struct {
 	fetched int                // listings the source returned
 	first   map[string]firstAt // by Listing.Key()
-	comps   []Comp             // the last MaxComps priced, matched listings, in no order
+	comps   compRing           // the last MaxComps priced, matched listings
 }
 
 // firstAt is where a listing first appears in an answer, and whether it is
@@ -24,61 +26,50 @@ type firstAt struct {
 	priced bool
 }
 
-// safePrepare reads through a source's answer (FetchResult.Each, or its
-// Listings, which it normalises in place) once. A source's Each that panics
-// fails the source, as a Fetch that panics does.
-func safePrepare(ctx context.Context, w *Watch, terms Terms, res *FetchResult, now time.Time) (pr *prepared, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			pr, err = nil, fmt.Errorf("source crashed: %v", r)
-		}
-	}()
-	pr = &prepared{first: make(map[string]firstAt, len(res.Listings))}
-	// The newest comps are the last ones read: a ring of MaxComps keeps them.
-	ring := make([]Comp, 0, min(MaxComps, max(len(res.Listings), 64)))
-	next := 0
-	visit := func(ls []Listing, inPlace bool) {
-		for i := range ls {
-			pos := int32(pr.fetched) // #nosec G115 -- sources return at most a few hundred thousand listings (record and body limits)
-			pr.fetched++
-			l := normalized(ls[i], now)
-			if inPlace {
-				ls[i] = l
-			}
-			if l.SourceID == "" {
-				continue
-			}
-			key := l.Key()
-			if _, dup := pr.first[key]; dup {
-				continue
-			}
-			at := firstAt{pos: pos}
-			if ok, _, _ := FilterListing(w, terms, l); ok && l.PriceKnown {
-				at.priced = true
-				c := CompOf(l, now)
-				if len(ring) < MaxComps {
-					ring = append(ring, c)
-				} else {
-					ring[next] = c
-					next = (next + 1) % MaxComps
-				}
-			}
-			pr.first[key] = at
-		}
+// compRing keeps the last MaxComps comps added: the newest, as the store's
+// comps query orders a fetch's listings (by id, in the order they came).
+type compRing struct {
+	items []Comp
+	next  int
+}
+
+func (r *compRing) add(c Comp) {
+	if len(r.items) < MaxComps {
+		r.items = append(r.items, c)
+		return
 	}
+	r.items[r.next] = c
+	r.next = (r.next + 1) % MaxComps
+}
+
+// safePrepare reads through the listings of an answer held whole once,
+// normalising them in place. A nil result stands for an answer read a batch
+// at a time.
+func safePrepare(w *Watch, terms Terms, res *FetchResult, now time.Time) *prepared {
 	if res.Each != nil {
-		err := res.Each(ctx, func(ls []Listing) error {
-			visit(ls, false)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		visit(res.Listings, true)
+		return nil
 	}
-	pr.comps = ring
-	return pr, nil
+	pr := &prepared{first: make(map[string]firstAt, len(res.Listings))}
+	for i := range res.Listings {
+		pos := int32(pr.fetched) // #nosec G115 -- sources return at most a few hundred thousand listings (record and body limits)
+		pr.fetched++
+		l := normalized(res.Listings[i], now)
+		res.Listings[i] = l
+		if l.SourceID == "" {
+			continue
+		}
+		key := l.Key()
+		if _, dup := pr.first[key]; dup {
+			continue
+		}
+		at := firstAt{pos: pos}
+		if ok, _, _ := FilterListing(w, terms, l); ok && l.PriceKnown {
+			at.priced = true
+			pr.comps.add(CompOf(l, now))
+		}
+		pr.first[key] = at
+	}
+	return pr
 }
 
 // normalized is Normalize with the fields that take a handful of values
@@ -95,17 +86,17 @@ func normalized(l Listing, now time.Time) Listing {
 }
 
 // withBatch is what a fetch is priced against: its own newest matched
-// listings, then the stored comps it did not bring again, MaxComps in all —
+// listings, then the stored comps it did not price itself, MaxComps in all —
 // the comps a re-score right after the poll reads, the newest first, so
 // that it changes nothing.
-func withBatch(stored []Comp, pr *prepared) []Comp {
-	out := make([]Comp, 0, min(MaxComps, len(pr.comps)+len(stored)))
-	out = append(out, pr.comps...)
+func withBatch(stored, batch []Comp, priced func(key string) bool) []Comp {
+	out := make([]Comp, 0, min(MaxComps, len(batch)+len(stored)))
+	out = append(out, batch[:min(len(batch), MaxComps)]...)
 	for _, c := range stored {
 		if len(out) >= MaxComps {
 			break
 		}
-		if at, ok := pr.first[c.Key]; ok && at.priced {
+		if priced(c.Key) {
 			continue // priced by the fetch itself
 		}
 		out = append(out, c)
@@ -113,71 +104,103 @@ func withBatch(stored []Comp, pr *prepared) []Comp {
 	return out
 }
 
+// readError is a source's own error while its answer was read a batch at a
+// time: the source failed, as when Fetch fails.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
 // ingest stores one source's answer: a batch of BatchSize listings at a
 // time, each normalised, looked up, filtered, scored and written before the
-// next is read, all in one transaction.
+// next is read, all in one transaction. An answer read a batch at a time is
+// priced against the listings read so far (its newest MaxComps, with the
+// batch in hand) and the stored comps; one held whole, against its newest
+// MaxComps. Either way a listing is one of its own comps only to be left
+// out of them.
 func (p *Poller) ingest(ctx context.Context, w *Watch, f *fetched, terms Terms, comps []Comp, now time.Time, wr *Counts) error {
 	if f.res.NotModified {
 		return nil
 	}
-	pr := f.prep
-	wr.Fetched += pr.fetched
 	b := FetchBatch{Watch: w, Spec: f.spec.ID(), Complete: f.res.Complete, GoneAfter: p.GoneAfter, State: f.res.State,
 		Now: now, DryRun: p.DryRun}
 	if f.status.FailingAlerted {
 		b.Recovered = p.systemAlerts(w, "source_recovered", f.spec.ID(),
 			fmt.Sprintf("Source %s of watch %q works again.", f.spec.ID(), w.Name), now)
 	}
-	in := &batchIngest{p: p, w: w, terms: terms, weights: p.Weights.Merge(w.Settings.Weights), now: now,
-		markets: NewMarketCache(withBatch(comps, pr), p.Comps, now), first: pr.first,
-		backfill: !w.Backfilled && !p.AlertBackfill, normalize: f.res.Each != nil}
-	pr.comps = nil
-	var done Counts
+	in := &batchIngest{p: p, w: w, terms: terms, weights: p.Weights.Merge(w.Settings.Weights), now: now, stored: comps,
+		backfill: !w.Backfilled && !p.AlertBackfill}
+	if pr := f.prep; pr != nil {
+		in.first = pr.first
+		in.markets = NewMarketCache(withBatch(comps, pr.comps.items, func(k string) bool { return pr.first[k].priced }), p.Comps, now)
+		pr.comps = compRing{}
+	}
 	counts, err := p.Store.Ingest(ctx, b, func(fw FetchWriter) error {
 		// A transaction retried on a busy database starts over.
-		in.pos, in.counts = 0, Counts{}
-		if f.res.Each != nil {
-			return f.res.Each(ctx, func(ls []Listing) error { return in.batch(ctx, fw, ls) })
-		}
-		ls := f.res.Listings
-		for start := 0; start < len(ls); start += BatchSize {
-			if err := in.batch(ctx, fw, ls[start:min(start+BatchSize, len(ls))]); err != nil {
-				return err
+		in.reset()
+		if f.res.Each == nil {
+			ls := f.res.Listings
+			for start := 0; start < len(ls); start += BatchSize {
+				if err := in.batch(ctx, fw, ls[start:min(start+BatchSize, len(ls))]); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
-		return nil
+		var batchErr error
+		err := f.res.Each(ctx, func(ls []Listing) error {
+			batchErr = in.batch(ctx, fw, ls)
+			return batchErr
+		})
+		if err != nil && (batchErr == nil || !errors.Is(err, batchErr)) {
+			return &readError{err}
+		}
+		return err
 	})
-	done = in.counts
 	if err != nil {
 		return err
 	}
-	wr.Matched += done.Matched
-	wr.New += counts.New + done.New // done.New: a dry run's count
+	wr.Fetched += in.pos
+	wr.Matched += in.counts.Matched
+	wr.New += counts.New + in.counts.New // in.counts.New: a dry run's count
 	wr.Updated += counts.Updated
 	wr.PriceDrops += counts.PriceDrops
 	wr.Gone += counts.Gone
-	wr.AlertsQueued += counts.AlertsQueued + done.AlertsQueued
+	wr.AlertsQueued += counts.AlertsQueued + in.counts.AlertsQueued
 	return nil
 }
 
 // batchIngest is one fetch's ingest state, and the scratch space its
 // batches reuse.
 type batchIngest struct {
-	p         *Poller
-	w         *Watch
-	terms     Terms
-	weights   Weights
-	now       time.Time
-	markets   *MarketCache
-	first     map[string]firstAt
-	backfill  bool
-	normalize bool // the batches are read afresh, not normalised in place
-	pos       int  // the position of the next listing in the answer
-	counts    Counts
+	p        *Poller
+	w        *Watch
+	terms    Terms
+	weights  Weights
+	now      time.Time
+	markets  *MarketCache
+	first    map[string]firstAt // an answer held whole: its listings, normalised and where first
+	backfill bool
+	pos      int // the position of the next listing in the answer
+	counts   Counts
+
+	// An answer read a batch at a time: the listings read so far, those of
+	// them that are comps, and the stored comps.
+	seen, priced map[string]struct{}
+	ring         compRing
+	stored       []Comp
 
 	all, matched, unmatched, fresh []Listing
 	dists                          []*float64
 	items                          []FetchItem
+}
+
+// reset forgets what an earlier try of the transaction read.
+func (in *batchIngest) reset() {
+	in.pos, in.counts = 0, Counts{}
+	if in.first == nil {
+		in.seen, in.priced, in.ring = map[string]struct{}{}, map[string]struct{}{}, compRing{}
+	}
 }
 
 // batch normalises, looks up, filters, scores and writes one batch.
@@ -191,13 +214,19 @@ func (in *batchIngest) batch(ctx context.Context, fw FetchWriter, ls []Listing) 
 		pos := in.pos
 		in.pos++
 		l := ls[i]
-		if in.normalize {
+		if in.first == nil {
 			l = normalized(l, now)
 		}
 		if l.SourceID == "" {
 			continue
 		}
-		if at, ok := in.first[l.Key()]; !ok || int(at.pos) != pos {
+		key := l.Key()
+		if in.first == nil {
+			if _, dup := in.seen[key]; dup {
+				continue // repeated in the answer: stored as first seen
+			}
+			in.seen[key] = struct{}{}
+		} else if at, ok := in.first[key]; !ok || int(at.pos) != pos {
 			continue // repeated in the answer: stored as first seen
 		}
 		all = append(all, l)
@@ -222,6 +251,19 @@ func (in *batchIngest) batch(ctx context.Context, fw FetchWriter, ls []Listing) 
 	}
 	in.matched, in.unmatched, in.dists = matched, unmatched, dists
 	in.counts.Matched += len(matched)
+	if in.first == nil {
+		// Read a batch at a time: the market grows with the answer.
+		for _, l := range matched {
+			if l.PriceKnown {
+				in.ring.add(CompOf(l, now))
+				in.priced[l.Key()] = struct{}{}
+			}
+		}
+		in.markets = NewMarketCache(withBatch(in.stored, in.ring.items, func(k string) bool {
+			_, ok := in.priced[k]
+			return ok
+		}), p.Comps, now)
+	}
 	fresh := in.fresh[:0]
 	for _, l := range matched {
 		if _, ok := known[l.Key()]; !ok {

@@ -1,7 +1,6 @@
 package scout
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -39,11 +38,8 @@ func TestWithBatchCapsTheFetchsComps(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			res := FetchResult{Listings: fetch(tc.n)}
-			pr, err := safePrepare(context.Background(), &w, terms, &res, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := withBatch(stored, pr)
+			pr := safePrepare(&w, terms, &res, now)
+			got := withBatch(stored, pr.comps.items, func(k string) bool { return pr.first[k].priced })
 			if len(got) != tc.want {
 				t.Fatalf("%d comps, want %d", len(got), tc.want)
 			}
@@ -79,14 +75,11 @@ func TestPrepareKeepsTheFirstOfARepeatedListing(t *testing.T) {
 		{Source: "s", SourceID: "", Title: "Pine table", PriceCents: 100, PriceKnown: true},
 		{Source: "s", SourceID: "a", Title: "Oak table again", PriceCents: 200, PriceKnown: true},
 	}}
-	pr, err := safePrepare(context.Background(), &w, ParseQuery(w.Query, w.Exclude), &res, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr := safePrepare(&w, ParseQuery(w.Query, w.Exclude), &res, now)
 	if pr.fetched != 3 || len(pr.first) != 1 || pr.first["s\x00a"].pos != 0 {
 		t.Errorf("fetched %d, first %v; want 3 fetched and s/a first at 0", pr.fetched, pr.first)
 	}
-	if len(pr.comps) != 1 || pr.comps[0].PriceCents != 100 {
-		t.Errorf("comps %+v, want the first s/a only", pr.comps)
+	if len(pr.comps.items) != 1 || pr.comps.items[0].PriceCents != 100 {
+		t.Errorf("comps %+v, want the first s/a only", pr.comps.items)
 	}
 }

@@ -205,7 +205,7 @@ func allFailed(ws []WatchReport) bool {
 type fetched struct {
 	spec   SourceSpec
 	res    FetchResult
-	prep   *prepared // what the answer holds, read once before it is stored
+	prep   *prepared // an answer held whole, read once before it is stored
 	err    error
 	status SourceStatus
 	skip   string
@@ -256,9 +256,26 @@ func (p *Poller) pollWatch(ctx context.Context, w *Watch) WatchReport {
 			for _, warn := range f.res.Warnings {
 				wr.Errors = append(wr.Errors, fmt.Sprintf("%s: warning: %s", f.spec.ID(), warn))
 			}
+			var re *readError
 			if err := p.ingest(ctx, w, &f, terms, comps, now, &sr.Counts); errors.Is(err, ErrWatchGone) {
 				wr.removed = true
 				return wr
+			} else if errors.As(err, &re) {
+				// The source failed while it was read: nothing was stored,
+				// and it counts as a failed fetch.
+				f.err = re.err
+				if !strings.HasPrefix(f.err.Error(), f.spec.ID()+": ") {
+					f.err = fmt.Errorf("%s: %w", f.spec.ID(), f.err)
+				}
+				sr.Counts = Counts{}
+				sr.Status, sr.Error = SourceFailed, f.err.Error()
+				wr.failed++
+				wr.Errors = append(wr.Errors, f.err.Error())
+				p.recordFailure(ctx, w, f, now, &wr, &sr)
+				if wr.removed {
+					return wr
+				}
+				log.Warn("source failed", "source", f.spec.ID(), "error", f.err)
 			} else if err != nil {
 				sr.Status, sr.Error = SourceFailed, err.Error()
 				wr.failed++
@@ -326,10 +343,8 @@ func (p *Poller) fetchAll(ctx context.Context, w *Watch, states map[string]Sourc
 			q := buildQuery(w, spec, st.State)
 			res, err := safeFetch(fctx, src, q)
 			if err == nil && !res.NotModified {
-				// Read through the answer here, beside the other sources'
-				// fetches: a bad record fails the source before anything
-				// is stored, as a failed fetch does.
-				out[i].prep, err = safePrepare(fctx, w, terms, &res, now)
+				// Normalised here, beside the other sources' fetches.
+				out[i].prep = safePrepare(w, terms, &res, now)
 			}
 			if err != nil && !strings.HasPrefix(err.Error(), spec.ID()+": ") {
 				err = fmt.Errorf("%s: %w", spec.ID(), err) // name the source, once
@@ -496,11 +511,8 @@ func (p *Poller) IngestManual(ctx context.Context, w *Watch, l Listing) WatchRep
 	terms := ParseQuery(w.Query, w.Exclude)
 	f := fetched{spec: SourceSpec{Kind: KindManual}, res: FetchResult{Listings: []Listing{l}}}
 	sr := SourceReport{Source: KindManual, Status: SourceOK}
-	f.prep, err = safePrepare(ctx, w, terms, &f.res, now)
-	if err == nil {
-		err = p.ingest(ctx, w, &f, terms, comps, now, &sr.Counts)
-	}
-	if err != nil {
+	f.prep = safePrepare(w, terms, &f.res, now)
+	if err := p.ingest(ctx, w, &f, terms, comps, now, &sr.Counts); err != nil {
 		sr.Status, sr.Error = SourceFailed, err.Error()
 		wr.Errors = append(wr.Errors, err.Error())
 	}

@@ -53,13 +53,13 @@ type SourceState struct {
 // FetchResult is one source's answer.
 type FetchResult struct {
 	Listings []Listing
-	// Each, when set, stands for Listings: it reads the listings again on
-	// every call and hands them to fn a batch at a time (the batch is fn's
-	// only until it returns), so a poll of a large answer holds one batch
-	// rather than the whole of it. The poll calls it twice: once to check
-	// every record and find the newest (an error then fails the source, as
-	// an error from Fetch does, and nothing is stored), once to store them.
-	// An error from fn is returned as it is.
+	// Each, when set, stands for Listings: it reads the listings and hands
+	// them to fn a batch at a time (the batch is fn's only until it
+	// returns), so a poll of a large answer holds one batch rather than the
+	// whole of it. The poll calls it once, storing each batch in one
+	// transaction as it comes; an error of the source's own (a bad record
+	// deep in a file) rolls all of it back and fails the source, as an
+	// error from Fetch does. An error from fn is returned as it is.
 	Each func(ctx context.Context, fn func([]Listing) error) error
 	// Warnings are problems the source reported while still answering
 	// (eBay's 200 + warnings[]); they are shown in the run's errors but do not

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,15 +100,16 @@ func TestPollStoresEveryBatchOfALargeFetch(t *testing.T) {
 			if got := queryInt(t, s, `SELECT count(*) FROM listings WHERE gone_at IS NOT NULL`); got != 4 {
 				t.Errorf("%d listings gone, want 4", got)
 			}
-			if each && src.reads != 4 {
-				t.Errorf("Each called %d times in two polls, want 4 (a check, then the store, each poll)", src.reads)
+			if each && src.reads != 2 {
+				t.Errorf("Each called %d times in two polls, want 2: an answer is read once, as it is stored", src.reads)
 			}
 		})
 	}
 }
 
-// A source whose answer turns out bad while it is first read (a record
-// deep in a large file) fails, and nothing of it is stored.
+// A source whose answer turns out bad while it is read a batch at a time (a
+// record deep in a large file) fails as a failed fetch does, and nothing of
+// it is stored, though earlier batches were written.
 func TestPollStoresNothingOfAnAnswerThatFailsWhileRead(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(t)
@@ -119,14 +121,14 @@ func TestPollStoresNothingOfAnAnswerThatFailsWhileRead(t *testing.T) {
 	src := &listSource{ls: ls, each: true, failFirst: errors.New("line 2010: price_cents: want a whole number")}
 	now := testNow
 	wr := pollOnce(t, pollerOf(s, src, &now), s, "chairs")
-	if !wr.Failed() || len(wr.Errors) == 0 {
-		t.Errorf("poll of a bad answer: %+v, want the source failed", wr)
+	if !wr.Failed() || len(wr.Errors) != 1 || !strings.Contains(wr.Errors[0], "demo: line 2010") || wr.New != 0 {
+		t.Errorf("poll of a bad answer: %+v, want the source failed with its error, nothing new", wr)
 	}
 	if got := queryInt(t, s, `SELECT count(*) FROM listings`); got != 0 {
 		t.Errorf("%d listings stored from a bad answer, want none", got)
 	}
-	if src.reads != 1 {
-		t.Errorf("Each called %d times, want once: a bad answer is not read again to be stored", src.reads)
+	if got := queryInt(t, s, `SELECT failure_streak FROM source_state WHERE spec = 'demo'`); got != 1 {
+		t.Errorf("failure streak %d after a bad answer, want 1 (a failed fetch)", got)
 	}
 }
 
@@ -231,6 +233,49 @@ func TestPollLinksDuplicatesAcrossSources(t *testing.T) {
 	}{{"b", "2", firstID}, {"a", "3", 0}, {"b", "4", 0}} {
 		if got := queryInt(t, s, `SELECT duplicate_of FROM listings WHERE source = ? AND source_id = ?`, tc.src, tc.id); got != tc.want {
 			t.Errorf("%s/%s duplicate_of = %d, want %d", tc.src, tc.id, got, tc.want)
+		}
+	}
+}
+
+// An answer read a batch at a time is priced as the same answer held whole
+// when it fits one batch: against itself and the stored comps.
+func TestPollPricesAStreamedAnswerAsAHeldOne(t *testing.T) {
+	t.Parallel()
+	scores := func(each bool) map[string]float64 {
+		s := newTestStore(t)
+		pollWatch(t, s, "chairs")
+		var ls []scout.Listing
+		for i := range 300 {
+			ls = append(ls, chairListing(fmt.Sprintf("c%03d", i%20), int64(2000+i*37%4000)))
+			ls[i].SourceID = fmt.Sprintf("c%03d", i)
+		}
+		now := testNow
+		if wr := pollOnce(t, pollerOf(s, &listSource{ls: ls, each: each}, &now), s, "chairs"); wr.Failed() || wr.New != 300 {
+			t.Fatalf("each=%v: poll %+v", each, wr)
+		}
+		rows, err := s.db.QueryContext(context.Background(), `SELECT l.source_id, d.score FROM deals d JOIN listings l ON l.id = d.listing_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]float64{}
+		for rows.Next() {
+			var id string
+			var sc float64
+			if err := rows.Scan(&id, &sc); err != nil {
+				t.Fatal(err)
+			}
+			out[id] = sc
+		}
+		return out
+	}
+	held, streamed := scores(false), scores(true)
+	if len(held) != 300 {
+		t.Fatalf("%d deals, want 300", len(held))
+	}
+	for id, want := range held {
+		if got := streamed[id]; got != want {
+			t.Errorf("%s: scored %v read a batch at a time, %v held whole", id, got, want)
 		}
 	}
 }

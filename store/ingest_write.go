@@ -21,6 +21,38 @@ type rowBatch struct {
 	head, row, tail string // "INSERT … VALUES", "(?,…)", " ON CONFLICT … RETURNING …"
 	args            []any
 	n               int
+	// full is the statement for multiRows rows, prepared once per
+	// transaction: preparing a 200-row statement for every flush cost as
+	// much as a tenth of the inserts.
+	full *sql.Stmt
+}
+
+// query runs the rows collected as one statement and empties the batch.
+func (r *rowBatch) query(ctx context.Context, tx *sql.Tx) (*sql.Rows, []any, error) {
+	if r.n == multiRows {
+		if r.full == nil {
+			q := r.head + strings.Repeat(r.row+",", r.n-1) + r.row + r.tail
+			stmt, err := tx.PrepareContext(ctx, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			r.full = stmt
+		}
+		args := r.args
+		r.args, r.n = make([]any, 0, len(args)), 0
+		rows, err := r.full.QueryContext(ctx, args...)
+		return rows, args, err
+	}
+	q, args := r.take()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	return rows, args, err
+}
+
+func (r *rowBatch) close() {
+	if r.full != nil {
+		_ = r.full.Close()
+		r.full = nil
+	}
 }
 
 func (r *rowBatch) add(vals ...any) bool {
@@ -61,6 +93,12 @@ type fetchWrite struct {
 }
 
 var _ scout.FetchWriter = (*fetchWrite)(nil)
+
+// close closes the statements prepared for this write.
+func (w *fetchWrite) close() {
+	w.listings.close()
+	w.deals.close()
+}
 
 // pendingDeal is a deal insert waiting for its statement; changed says the
 // listing changed, for the count when it turns out to exist already.
@@ -264,11 +302,10 @@ func (w *fetchWrite) flushListings(ctx context.Context) error {
 	if w.listings.n == 0 {
 		return nil
 	}
-	q, args := w.listings.take()
 	pending := w.pendingListings
 	w.pendingListings = w.pendingListings[:0:0]
 	ids := make(map[string]int64, len(pending))
-	rows, err := w.tx.QueryContext(ctx, q, args...)
+	rows, args, err := w.listings.query(ctx, w.tx)
 	if err != nil {
 		return fmt.Errorf("insert listings: %w", err)
 	}
@@ -363,11 +400,10 @@ func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error
 	if w.deals.n == 0 {
 		return nil
 	}
-	q, args := w.deals.take()
 	pending := w.pendingDeals
 	w.pendingDeals = nil
 	created := map[int64]int{}
-	rows, err := w.tx.QueryContext(ctx, q, args...)
+	rows, _, err := w.deals.query(ctx, w.tx)
 	if err != nil {
 		return fmt.Errorf("insert deals: %w", err)
 	}

@@ -343,6 +343,7 @@ func (s *Store) Ingest(ctx context.Context, b scout.FetchBatch, fn func(scout.Fe
 		}
 		defer st.close()
 		w := newFetchWrite(tx, st, &b, &c)
+		defer w.close()
 		if n := len(b.Unmatched) + len(b.Items); n > 0 && !b.DryRun {
 			listing := func(i int) *scout.Listing {
 				if i < len(b.Unmatched) {

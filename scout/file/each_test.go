@@ -115,7 +115,7 @@ func TestFetchLargeFileErrors(t *testing.T) {
 	}
 }
 
-// A file replaced or rewritten between the poll's two reads is refused,
+// A file replaced or rewritten between Fetch and the read is refused,
 // never read as a mix of two files.
 func TestFetchLargeFileChangedBetweenReads(t *testing.T) {
 	t.Parallel()

@@ -15,14 +15,15 @@ type Config struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 	// StreamAbove is the file size above which a poll reads the file a
-	// batch at a time (twice: to check it, then to store it) instead of
-	// holding all its listings; default DefaultStreamAbove.
+	// batch at a time, storing each as it comes, instead of holding all its
+	// listings; default DefaultStreamAbove.
 	StreamAbove int64
 }
 
 // DefaultStreamAbove: a file up to 16 MiB (about 30,000 listings, some
-// 25 MB once decoded) is read once and held; a larger one is read twice
-// rather than held, so a poll of 100,000 listings stays within a small
+// 25 MB once decoded) is held whole, and priced against its newest listings;
+// a larger one is read a batch at a time, and each batch priced against the
+// listings read so far, so a poll of 100,000 listings stays within a small
 // server's memory.
 const DefaultStreamAbove int64 = 16 << 20
 
@@ -87,10 +88,9 @@ func (s *Source) Fetch(ctx context.Context, q scout.Query) (scout.FetchResult, e
 	return scout.FetchResult{Listings: listings, Complete: true}, nil
 }
 
-// each reads the file at path a batch at a time, on every call, as long as
-// it is still the file Fetch found: a file replaced or rewritten between the
-// poll's two reads is an error (the next poll reads the new one), never a
-// mix of two files.
+// each reads the file at path a batch at a time, as long as it is still
+// the file Fetch found: a file replaced or rewritten since is an error (the
+// next poll reads the new one).
 func (s *Source) each(path string, found os.FileInfo) func(context.Context, func([]scout.Listing) error) error {
 	return func(ctx context.Context, fn func([]scout.Listing) error) error {
 		f, err := os.Open(path) // #nosec G304 -- the user names the file in their own watch
