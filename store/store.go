@@ -40,13 +40,14 @@ type Store struct {
 type Options struct {
 	Now    func() time.Time // clock; default time.Now
 	Logger *slog.Logger     // told when Open tightens a loose file mode; default discards
-	// Lean is for a long-running server (serve): no memory map and a 500 kB
-	// page cache per connection instead of 256 MiB mapped, 2 MB per reader
-	// and 32 MB for the writer. Every page a mapped connection touches stays
-	// in the process's resident set until the connection closes, so serve's
-	// prune at start over a 150 MB database left it at 170 MB for the rest of
-	// its life. serve keeps its answers in memory until the database changes
-	// (web/vcache), so it rarely reads pages twice.
+	// Lean is for a long-running server (serve): no memory map, a 500 kB
+	// page cache per reader and 2 MB for the writer instead of 256 MiB
+	// mapped, 2 MB per reader and 32 MB for the writer. Every page a mapped
+	// connection touches stays in the process's resident set until the
+	// connection closes, so serve's prune at start over a 150 MB database
+	// left it at 170 MB for the rest of its life. serve keeps its answers in
+	// memory until the database changes (web/vcache), so it rarely reads
+	// pages twice.
 	Lean bool
 }
 
@@ -64,10 +65,12 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	// memory map instead of a pread per page: a re-score of 100,000 deals
 	// spent a quarter of its time in those system calls. It only reserves
 	// address space; writes still go through the WAL.
-	mapped, writerCache := "&_pragma=mmap_size(268435456)", "-32000"
+	mapped, readCache, writerCache := "&_pragma=mmap_size(268435456)", "", "-32000"
 	if o.Lean {
-		// Every connection, the one-off ones of prune and backup included.
-		mapped, writerCache = "&_pragma=mmap_size(0)&_pragma=cache_size(-500)", "-500"
+		// 500 kB for every reader, the one-off connections of prune and
+		// backup included; 2 MB for the writer, in whose transactions a poll
+		// reads what it writes.
+		mapped, readCache, writerCache = "&_pragma=mmap_size(0)", "&_pragma=cache_size(-500)", "-2000"
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" + mapped
 	db, err := sql.Open("sqlite", base+"&_pragma=journal_mode(WAL)&_pragma=cache_size("+writerCache+")&_txlock=immediate")
@@ -77,13 +80,13 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	// One writer connection: SQLite serialises writers anyway, and a single
 	// connection keeps this process's own writes from contending.
 	db.SetMaxOpenConns(1)
-	rdb, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	rdb, err := sql.Open("sqlite", base+readCache+"&_pragma=query_only(1)")
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	s := &Store{path: path, dsn: base, db: db, rdb: rdb, now: o.Now, scoreLockBudget: ScoreLockBudget}
+	s := &Store{path: path, dsn: base + readCache, db: db, rdb: rdb, now: o.Now, scoreLockBudget: ScoreLockBudget}
 	if s.now == nil {
 		s.now = time.Now
 	}
