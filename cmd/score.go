@@ -560,7 +560,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 			if len(deals) < limit {
 				return nil
 			}
-			after, limit = deals[len(deals)-1].ID, chunk
+			after, limit = deals[len(deals)-1].Listing.ID, chunk
 		}
 	}()
 	if err != nil {

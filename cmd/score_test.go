@@ -166,6 +166,7 @@ func BenchmarkRescore100k(b *testing.B) {
 	// Every listing has a photo, so the second set moves condition, which
 	// changes every price-led score.
 	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})}
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now)
@@ -177,6 +178,7 @@ func BenchmarkRescore100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
+	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // TestRescoreCrossesChunksAndWatches re-scores two interleaved watches with

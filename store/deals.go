@@ -342,21 +342,26 @@ func receive(ctx context.Context, chunks <-chan []ScoreUpdate, timeout <-chan ti
 	}
 }
 
-// DealsForRescore returns up to limit open deals of a watch whose id is
-// above after, in id order, with the stored total (not the components) and
-// what scoring reads of the listing (its description and category too: the
-// score reads "broken" in a description and takes comps by category): a
-// re-score pages through 100,000 deals with it, and UpdateScores compares
-// the encodings in SQL. The unary + keeps the planner on the rowid range:
-// through the (watch_id, score) index every page would sort the whole watch.
-func (s *Store) DealsForRescore(ctx context.Context, watchID, after int64, limit int) ([]scout.Deal, error) {
+// DealsForRescore returns up to limit open deals of a watch whose listing
+// id is above afterListing, in listing id order, with the stored total (not
+// the components) and what scoring reads of the listing (its description and
+// category too: the score reads "broken" in a description and takes comps by
+// category): a re-score pages through 100,000 deals with it, and
+// UpdateScores compares the encodings in SQL. The pages walk the
+// (watch_id, listing_id) unique index, so a page reads only the watch's own
+// deals: by deal id, each page of a watch among many scanned every deal
+// stored after the previous page, and the last page the rest of the table
+// (50 watches of 2,000 deals scanned 100,000 rows 50 times over).
+const rescoreQuery = `SELECT d.id, d.score, d.distance_mi, l.id, l.source, l.source_id,
+	l.title, l.price_cents, l.currency, l.price_known, l.free, l.condition, l.posted_at, l.images, l.shipping_cents,
+	l.description, l.category
+	FROM deals d JOIN listings l ON l.id = d.listing_id
+	WHERE d.watch_id = ? AND d.listing_id > ? AND d.status != 'dismissed' ORDER BY d.listing_id LIMIT ?`
+
+func (s *Store) DealsForRescore(ctx context.Context, watchID, afterListing int64, limit int) ([]scout.Deal, error) {
 	out := make([]scout.Deal, 0, limit)
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.score, d.distance_mi, l.id, l.source, l.source_id,
-			l.title, l.price_cents, l.currency, l.price_known, l.free, l.condition, l.posted_at, l.images, l.shipping_cents,
-			l.description, l.category
-			FROM deals d JOIN listings l ON l.id = d.listing_id
-			WHERE +d.watch_id = ? AND d.id > ? AND d.status != 'dismissed' ORDER BY d.id LIMIT ?`, watchID, after, limit)
+		rows, err := tx.QueryContext(ctx, rescoreQuery, watchID, afterListing, limit)
 		if err != nil {
 			return err
 		}
