@@ -88,7 +88,17 @@ func (s *Store) DealsPage(ctx context.Context, q DealQuery) ([]scout.Deal, int, 
 func (s *Store) DealSources(ctx context.Context) ([]string, error) {
 	var out []string
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT l.source FROM deals d JOIN listings l ON l.id = d.listing_id ORDER BY 1 LIMIT 100`)
+		// Skip from one source to the next along the listings' unique
+		// (source, source_id) index, then ask whether each has a deal: a
+		// handful of index seeks, where DISTINCT over the join read every
+		// deal (0.13 s for 100,000).
+		rows, err := tx.QueryContext(ctx, `WITH RECURSIVE src(s) AS (
+				SELECT (SELECT min(source) FROM listings)
+				UNION ALL
+				SELECT (SELECT min(source) FROM listings WHERE source > src.s) FROM src WHERE src.s IS NOT NULL)
+			SELECT s FROM src WHERE s IS NOT NULL
+				AND EXISTS (SELECT 1 FROM listings l JOIN deals d ON d.listing_id = l.id WHERE l.source = src.s)
+			ORDER BY 1 LIMIT 100`)
 		if err != nil {
 			return err
 		}
