@@ -33,7 +33,7 @@ func (e *budgetError) Error() string {
 // result is one finished process.
 type result struct {
 	wall           time.Duration
-	maxRSS         int64 // bytes, from the kernel's rusage of the child
+	maxRSS         int64 // bytes: the child's VmHWM (hwm.go), or its rusage where that could not be read
 	stdout, stderr string
 }
 
@@ -82,10 +82,18 @@ func (in *instance) run(ctx context.Context, args ...string) (result, error) {
 	var out, errb bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errb
 	started := time.Now()
-	err := c.Run()
-	res := result{wall: time.Since(started), stdout: out.String(), stderr: errb.String()}
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
-		res.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+	err := c.Start()
+	var hwm int64
+	if err == nil {
+		w := watchHWM(c.Process.Pid) // see hwm.go: rusage counts the harness's own memory
+		err = c.Wait()
+		hwm = w.stop()
+	}
+	res := result{wall: time.Since(started), stdout: out.String(), stderr: errb.String(), maxRSS: hwm}
+	if hwm == 0 && c.ProcessState != nil {
+		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
+			res.maxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+		}
 	}
 	if err != nil && bctx.Err() != nil && ctx.Err() == nil {
 		return res, &budgetError{args: args, after: res.wall, maxRSS: res.maxRSS}
