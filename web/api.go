@@ -144,6 +144,13 @@ func decodeBody(r *http.Request, v any) error {
 // --- deals ---
 
 func (s *Server) apiDeals(w http.ResponseWriter, r *http.Request) {
+	// Only answers to valid queries are kept, so a query string found in the
+	// cache needs no checking again.
+	key := "api-deals?" + r.URL.RawQuery
+	if body, ok := vcache.Lookup[[]byte](r.Context(), s.cache, key); ok {
+		writeJSONBytes(w, http.StatusOK, body)
+		return
+	}
 	q := r.URL.Query()
 	f := store.DealFilter{Watch: q.Get("watch"), Source: q.Get("source"), Status: q.Get("status")}
 	if v := q.Get("min_score"); v != "" {
@@ -178,7 +185,7 @@ func (s *Server) apiDeals(w http.ResponseWriter, r *http.Request) {
 	}
 	// The answer depends on the query string and the database alone, so it
 	// is kept, encoded, until the database changes.
-	body, err := vcache.Get(r.Context(), s.cache, "api-deals?"+r.URL.RawQuery, func(ctx context.Context) ([]byte, error) {
+	body, err := vcache.Get(r.Context(), s.cache, key, func(ctx context.Context) ([]byte, error) {
 		if f.Watch != "" {
 			if _, err := s.st.Watch(ctx, f.Watch); err != nil {
 				return nil, err

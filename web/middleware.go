@@ -24,9 +24,9 @@ const (
 )
 
 // middleware wraps the mux, outermost first: recovery and timing, security
-// headers, the client IP, body limits, cross-origin protection, one database
-// version per read-only request for the cache, the login or token check, and
-// the API rate limit.
+// headers, the client IP (and one database version per read-only request for
+// the cache), body limits, cross-origin protection, the login or token check,
+// and the API rate limit.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +39,6 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = mux
 	h = s.rateLimit(h)
 	h = s.auth(h)
-	h = s.cacheVersion(h)
 	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
@@ -120,6 +119,12 @@ func (s *Server) clientInfo(next http.Handler) http.Handler {
 		ip, secure := s.clientOf(r)
 		ctx := context.WithValue(r.Context(), ctxClientIP, ip)
 		ctx = context.WithValue(ctx, ctxSecure, secure)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// Every lookup of a read-only request in the cache uses one read
+			// of the database's version; other methods write, so each of
+			// their lookups reads it afresh.
+			ctx = vcache.ForRequest(ctx)
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -211,18 +216,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
-		next.ServeHTTP(w, r)
-	})
-}
-
-// cacheVersion makes every lookup of a GET or HEAD request in the cache use
-// one read of the database's version (vcache.ForRequest); other methods write,
-// so each of their lookups reads it afresh.
-func (s *Server) cacheVersion(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			r = r.WithContext(vcache.ForRequest(r.Context()))
-		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -69,6 +69,26 @@ func (c *Cache) version(ctx context.Context) (store.Version, error) {
 	return c.versions.Current(ctx)
 }
 
+// Lookup returns the value kept under key at the current version, if any,
+// without filling it: for a handler that can skip its own work on a hit.
+func Lookup[T any](ctx context.Context, c *Cache, key string) (T, bool) {
+	var zero T
+	if c == nil {
+		return zero, false
+	}
+	v, err := c.version(ctx)
+	if err != nil {
+		return zero, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at != v {
+		return zero, false
+	}
+	got, ok := c.m[key].(T)
+	return got, ok
+}
+
 // Get returns the value kept under key at the current version, or fills it
 // with fill and keeps it; a request that misses while another fills the same
 // key at the same version waits for that fill. fill's errors are returned and

@@ -163,3 +163,31 @@ func TestConcurrentMissesShareOneFill(t *testing.T) {
 		}
 	}
 }
+
+// Lookup finds only what Get kept at the current version, and fills nothing.
+func TestLookupFindsOnlyTheCurrentVersion(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	c := newCache(t, st, 10)
+	ctx := context.Background()
+	if _, ok := Lookup[int64](ctx, c, "k"); ok {
+		t.Fatal("Lookup found a value nothing kept")
+	}
+	var n counter
+	get(t, ctx, c, "k", n.fill)
+	if got, ok := Lookup[int64](ctx, c, "k"); !ok || got != 1 {
+		t.Errorf("Lookup after Get = %d, %v; want the kept 1", got, ok)
+	}
+	if _, ok := Lookup[string](ctx, c, "k"); ok {
+		t.Error("Lookup of another type found the int64")
+	}
+	if _, _, err := st.CreateToken(ctx, "after"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Lookup[int64](ctx, c, "k"); ok {
+		t.Error("Lookup after a commit found the value of the version before it")
+	}
+	if n.n.Load() != 1 {
+		t.Errorf("Lookup filled: %d fills, want 1", n.n.Load())
+	}
+}
