@@ -45,11 +45,13 @@ func TestPackageInitIsCheap(t *testing.T) {
 		pkg              string
 		maxBytes, allocs int
 	}{
-		{"notify/channels", 16 << 10, 100},
-		{"notify/email", 16 << 10, 100},
-		{"notify/sms", 16 << 10, 100},
-		{"scout", 64 << 10, 400}, // its tables stay; the name pattern (110 kB) is compiled on first use
-		{"scout/feed", 16 << 10, 100},
+		// Room above today's figures (and -race's extra allocations), far
+		// below what a pattern or a bundle parsed at init costs (80-700 kB).
+		{"notify/channels", 24 << 10, 300},
+		{"notify/email", 24 << 10, 300},
+		{"notify/sms", 24 << 10, 300},
+		{"scout", 64 << 10, 1000}, // its tables stay; the name pattern (110 kB) is compiled on first use
+		{"scout/feed", 24 << 10, 300},
 	} {
 		got := inits["github.com/dealscout/dealscout/"+b.pkg] // absent: nothing allocated at init
 		if got[0] > b.maxBytes || got[1] > b.allocs {
