@@ -59,3 +59,41 @@ func BenchmarkPollFeed10MB(b *testing.B) {
 		b.ReportMetric(t.Seconds()*1000, "poll-cpu-ms")
 	}
 }
+
+// BenchmarkPollFeed8k is the harness's ingest group for the feed: a first
+// poll of 8,000 new items (short descriptions, no ETag), then an unchanged
+// re-poll, each one's CPU time.
+func BenchmarkPollFeed8k(b *testing.B) {
+	var body bytes.Buffer
+	body.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<rss version="2.0"><channel><title>bench deals</title><link>https://example.com/</link><description>generated</description>` + "\n")
+	const count = 8000
+	for id := range count {
+		fmt.Fprintf(&body, "<item><title>%s - $%d.00</title><link>https://example.com/feed/%d</link><guid isPermaLink=\"false\">bench-feed-%d</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
+			html.EscapeString(fmt.Sprintf("Oak dining table %d T%02d", id%7, id%40)), 100+id%300, id, id, testNow.Add(-time.Duration(id%72)*time.Hour).Format(time.RFC1123Z),
+			html.EscapeString("<p>Pick up in the Mission.</p><img src=\"https://img.example.com/f/"+fmt.Sprint(id)+".jpg\">"))
+	}
+	body.WriteString("</channel></rss>\n")
+	data := body.Bytes()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(data) }))
+	defer srv.Close()
+	src, err := feed.New(feed.Config{Client: srv.Client()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s := benchStore(b)
+		w := scout.NewWatch("bench")
+		w.Query, w.Sources = "table", []string{"feed:" + srv.URL + "/deals.rss"}
+		if err := s.CreateWatch(context.Background(), &w); err != nil {
+			b.Fatal(err)
+		}
+		p := &scout.Poller{Store: s, Sources: map[string]scout.Source{scout.KindFeed: src}, Now: func() time.Time { return testNow },
+			Log: slog.New(slog.DiscardHandler), Weights: scout.DefaultWeights(),
+			Render: func(scout.RenderInput) ([]byte, error) { return []byte(`{}`), nil }}
+		first := cpuOf(b, func() { pollFile(b, s, p, count, count) })
+		again := cpuOf(b, func() { pollFile(b, s, p, count, 0) })
+		b.ReportMetric(first.Seconds()*1000, "poll-cpu-ms")
+		b.ReportMetric(again.Seconds()*1000, "repoll-cpu-ms")
+		b.ReportMetric(first.Seconds()/again.Seconds(), "first/repoll")
+	}
+}
