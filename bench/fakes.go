@@ -28,7 +28,7 @@ type fakes struct {
 	calls   int // eBay search calls served
 }
 
-const fakeToken = "v^1.1#i^1#bench-token"
+const fakeToken = "v^1.1#i^1#bench-token" // #nosec G101 -- the loopback fake eBay's own token, not a credential
 
 func startFakes() (*fakes, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
