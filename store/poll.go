@@ -52,7 +52,8 @@ const MaxComps = scout.MaxComps
 
 // compsQuery reads a watch's comparables, newest first. It walks the
 // listings_seen index from the newest listing and stops at the cap, rather
-// than sorting every deal of the watch.
+// than sorting every deal of the watch: the way for a watch that holds
+// much of the database.
 const compsQuery = `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
 	l.last_seen, l.posted_at, l.first_seen, l.gone_at, l.category, l.description
 	FROM listings l
@@ -60,11 +61,36 @@ const compsQuery = `SELECT l.source, l.source_id, l.price_cents, l.currency, l.c
 		AND EXISTS (SELECT 1 FROM deals d WHERE d.watch_id = ? AND d.listing_id = l.id)
 	ORDER BY l.last_seen DESC, l.id DESC LIMIT ?`
 
+// compsOfSmallWatchQuery reads the same rows in the same order from the
+// watch's own deals and sorts them: the way for a watch among many, where
+// walking every listing newest first visited the other watches' listings
+// too (50 watches of 2,000 deals: 72 ms a watch, against a few ms).
+const compsOfSmallWatchQuery = `SELECT l.source, l.source_id, l.price_cents, l.currency, l.condition, l.title,
+	l.last_seen, l.posted_at, l.first_seen, l.gone_at, l.category, l.description
+	FROM deals d JOIN listings l ON l.id = d.listing_id
+	WHERE d.watch_id = ? AND l.last_seen >= ? AND l.duplicate_of IS NULL
+	ORDER BY l.last_seen DESC, l.id DESC LIMIT ?`
+
+// smallWatchDeals is the most deals a watch may have for its comps to be
+// read from its deals (and sorted): below it, sorting costs less than
+// walking listings that are mostly another watch's.
+const smallWatchDeals = 20000
+
 // Comps returns the listings matched to a watch and seen since, as market comparables.
 func (s *Store) Comps(ctx context.Context, watchID int64, since time.Time) ([]scout.Comp, error) {
 	var out []scout.Comp
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, compsQuery, ts(since), watchID, MaxComps)
+		// Counting stops at the bound, reading only the watch's index.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM deals WHERE watch_id = ? LIMIT ?)`,
+			watchID, smallWatchDeals).Scan(&n); err != nil {
+			return err
+		}
+		q, args := compsQuery, []any{ts(since), watchID, MaxComps}
+		if n < smallWatchDeals {
+			q, args = compsOfSmallWatchQuery, []any{watchID, ts(since), MaxComps}
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
