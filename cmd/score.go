@@ -389,6 +389,7 @@ type RescoreResult struct {
 const (
 	rescoreChunk      = 5000
 	firstRescoreChunk = 500
+	scoreJob          = 500 // deals a scorer takes at a time
 )
 
 // Rescore re-scores the open deals of one watch (or all) and saves the
@@ -547,15 +548,20 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 		var after int64
 		// A small first chunk gets the writer going sooner.
 		limit := min(chunk, firstRescoreChunk)
-		for seq := 0; ; seq++ {
+		for seq := 0; ; {
 			deals, err := st.DealsForRescore(ctx, watchID, after, limit)
 			if err != nil || len(deals) == 0 {
 				return err
 			}
-			select {
-			case jobs <- job{seq, deals}:
-			case <-ctx.Done():
-				return nil // a later stage failed; its error is the cause
+			// Scored in pieces, so that a watch of a few thousand deals
+			// keeps every scorer busy too.
+			for part := range slices.Chunk(deals, scoreJob) {
+				select {
+				case jobs <- job{seq, part}:
+					seq++
+				case <-ctx.Done():
+					return nil // a later stage failed; its error is the cause
+				}
 			}
 			if len(deals) < limit {
 				return nil

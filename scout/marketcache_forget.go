@@ -4,10 +4,9 @@ package scout
 // comps index. A poll asks for a title's market within one batch of
 // listings; kept to the end of a fetch of 100,000 distinct titles, their
 // neighbours and examples (a few KB each) outweighed the listings.
-//
-// In a file of its own: rescore.go, where the cache lives, is being changed
-// by others.
 func (c *MarketCache) ForgetTitles() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	clear(c.memo)
 	clear(c.titles)
 }

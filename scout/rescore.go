@@ -28,7 +28,8 @@ import (
 // For may be called from several goroutines at once: a re-score scores its
 // chunks on every core.
 type MarketCache struct {
-	mu     sync.Mutex // guards memo, titles and ix's working space
+	mu     sync.Mutex // guards memo, titles and spare
+	spare  []*scratch // searches' working space, one per search in flight
 	comps  []Comp
 	opts   CompsOptions
 	ix     *similarIndex
@@ -94,24 +95,33 @@ func NewMarketCache(comps []Comp, o CompsOptions, now time.Time) *MarketCache {
 
 // For returns the market for a listing, from the comps most like it.
 func (c *MarketCache) For(l Listing) Market {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ti, ok := c.titles[l.Title]
-	if !ok {
-		words := similarityTokens(l.Title)
-		ti = &titleInfo{words: words, joined: strings.Join(words, " "), accessory: findAccessory(tokens(l.Title)) != ""}
-		c.titles[l.Title] = ti
-	}
 	category := l.Category
 	if category != "" {
 		category = strings.ToLower(strings.TrimSpace(category))
 	}
+	c.mu.Lock()
+	ti, ok := c.titles[l.Title]
+	c.mu.Unlock()
+	if !ok {
+		words := similarityTokens(l.Title)
+		ti = &titleInfo{words: words, joined: strings.Join(words, " "), accessory: findAccessory(tokens(l.Title)) != ""}
+		c.mu.Lock()
+		c.titles[l.Title] = ti
+		c.mu.Unlock()
+	}
 	k := memoKey{words: ti.joined, cur: currencyOr(l.Currency), cond: vocabCondition(l.Condition), category: category,
 		accessory: ti.accessory}
+	c.mu.Lock()
 	tm, ok := c.memo[k]
+	c.mu.Unlock()
 	if !ok {
+		// Searched outside the lock, so that scorers on other cores wait
+		// only for the maps. Two may search one title at once; the search
+		// is deterministic, so either result is the same.
 		tm = c.search(ti.words, k.cur, category, ti.accessory, k.cond)
+		c.mu.Lock()
 		c.memo[k] = tm
+		c.mu.Unlock()
 	}
 	// l.Key() built on the stack: the lookup does not allocate.
 	var kbuf [128]byte
@@ -120,6 +130,24 @@ func (c *MarketCache) For(l Listing) Market {
 		return tm.market
 	}
 	return c.marketOf(tm, string(self))
+}
+
+// takeScratch lends a search working space; giveScratch returns it.
+func (c *MarketCache) takeScratch() *scratch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.spare); n > 0 {
+		sc := c.spare[n-1]
+		c.spare = c.spare[:n-1]
+		return sc
+	}
+	return c.ix.newScratch()
+}
+
+func (c *MarketCache) giveScratch(sc *scratch) {
+	c.mu.Lock()
+	c.spare = append(c.spare, sc)
+	c.mu.Unlock()
 }
 
 // memoKey is what a title's market depends on besides the comps.
@@ -154,7 +182,9 @@ func (c *MarketCache) search(words []string, cur, category string, accessory boo
 	exact := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[: 0 : NeighborsK+1]}
 	inBucket := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[NeighborsK+1 : NeighborsK+1 : 2*(NeighborsK+1)]}
 	all := topK{k: NeighborsK + 1, rank: c.ix.rank, list: lists[2*(NeighborsK+1) : 2*(NeighborsK+1)]}
-	for _, n := range c.ix.nearest(words, SimilarityFloor, keep) {
+	sc := c.takeScratch()
+	defer c.giveScratch(sc)
+	for _, n := range c.ix.nearestWith(sc, words, SimilarityFloor, keep) {
 		all.offer(n)
 		if hasBucket {
 			cc := c.cond[n.pos]

@@ -185,15 +185,25 @@ type similarIndex struct {
 	rank     []int32          // by position: the comp's rank; ties go to the lower
 	maxIDF   float64          // the weight of a word no comp has
 	minNorm  float64          // the shortest comp vector
-	// seen, epoch, cands, query, qw and out are nearest's working space,
-	// kept between calls so a search does not allocate; an index is used
-	// by one goroutine at a time, as MarketCache is.
+	// scratch is nearest's working space for callers on one goroutine;
+	// concurrent callers bring their own (nearestWith).
+	scratch
+}
+
+// scratch is a search's working space, kept between searches so that a
+// search does not allocate. One search at a time may use it.
+type scratch struct {
 	seen  []uint32
 	epoch uint32
 	cands []int32
 	query []queryWord
 	qw    []float64
 	out   []neighbor
+}
+
+// newScratch is working space for searches of ix.
+func (ix *similarIndex) newScratch() *scratch {
+	return &scratch{seen: make([]uint32, len(ix.norms))}
 }
 
 // queryWord is one of the target's words and its weight.
@@ -209,7 +219,7 @@ type queryWord struct {
 // every position once.
 func newSimilarIndex(docs [][]string, order []int32) *similarIndex {
 	ix := &similarIndex{ids: map[string]int32{}, norms: make([]float64, len(docs)), start: make([]int32, len(docs)+1),
-		seen: make([]uint32, len(docs)), rank: make([]int32, len(docs)), pos: make([]int32, len(docs))}
+		scratch: scratch{seen: make([]uint32, len(docs))}, rank: make([]int32, len(docs)), pos: make([]int32, len(docs))}
 	if order == nil {
 		order = make([]int32, len(docs))
 		for i := range order {
@@ -287,7 +297,13 @@ type neighbor struct {
 // MaxPostingsPerWord comps of each word, in no particular order (see topK).
 // The slice is the index's own, good until the next search.
 func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) bool) []neighbor {
-	q := ix.query[:0]
+	return ix.nearestWith(&ix.scratch, words, floor, keep)
+}
+
+// nearestWith is nearest with the working space sc, which the result
+// belongs to until sc's next search.
+func (ix *similarIndex) nearestWith(sc *scratch, words []string, floor float64, keep func(int32) bool) []neighbor {
+	q := sc.query[:0]
 	var norm float64
 	for _, w := range words {
 		id, ok := ix.ids[w]
@@ -300,7 +316,7 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 		norm += v * v
 		q = append(q, queryWord{id: id, w2: v * v})
 	}
-	ix.query = q
+	sc.query = q
 	if norm == 0 {
 		return nil
 	}
@@ -312,17 +328,17 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 	// and it spares a 20,000-listing poll of one product from meeting every
 	// comp through "iphone".
 	markCommon(q, floor*norm*ix.minNorm)
-	ix.epoch++
-	if ix.epoch == 0 { // wrapped: forget every mark
-		clear(ix.seen)
-		ix.epoch = 1
+	sc.epoch++
+	if sc.epoch == 0 { // wrapped: forget every mark
+		clear(sc.seen)
+		sc.epoch = 1
 	}
 	// qw is the target's squared weights by word id, negated for the
 	// common words; cleared before returning.
-	if len(ix.qw) != len(ix.idf) {
-		ix.qw = make([]float64, len(ix.idf))
+	if len(sc.qw) != len(ix.idf) {
+		sc.qw = make([]float64, len(ix.idf))
 	}
-	qw := ix.qw
+	qw := sc.qw
 	for _, w := range q {
 		if w.id >= 0 {
 			qw[w.id] = w.w2
@@ -338,21 +354,21 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 			}
 		}
 	}()
-	cands := ix.cands[:0]
+	cands := sc.cands[:0]
 	for _, w := range q {
 		if w.id < 0 || w.common {
 			continue
 		}
 		ps := ix.postings[w.id]
 		for _, r := range ps[:min(len(ps), MaxPostingsPerWord)] {
-			if ix.seen[r] != ix.epoch {
-				ix.seen[r] = ix.epoch
+			if sc.seen[r] != sc.epoch {
+				sc.seen[r] = sc.epoch
 				cands = append(cands, r)
 			}
 		}
 	}
-	ix.cands = cands
-	out := ix.out[:0]
+	sc.cands = cands
+	out := sc.out[:0]
 	for _, r := range cands {
 		p := ix.pos[r]
 		if ix.norms[r] == 0 || !keep(p) {
@@ -378,7 +394,7 @@ func (ix *similarIndex) nearest(words []string, floor float64, keep func(int32) 
 			out = append(out, neighbor{p, math.Min(sim, 1)})
 		}
 	}
-	ix.out = out
+	sc.out = out
 	return out
 }
 
