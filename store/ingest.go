@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/dealscout/dealscout/scout"
 )
@@ -32,6 +33,7 @@ type priorListing struct {
 	score                                             sql.NullFloat64
 	components                                        sql.NullString
 	distance                                          sql.NullFloat64
+	scored                                            sql.NullString // the deal's updated_at: when its score was last written
 	// stale: written earlier in this batch; compare price and title only.
 	stale bool
 }
@@ -42,7 +44,7 @@ type priorListing struct {
 const priorQuery = `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
 		l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
 		l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, l.duplicate_of,
-		d.id, d.score, d.components, d.distance_mi, d.alerted_price_cents
+		d.id, d.score, d.components, d.distance_mi, d.alerted_price_cents, d.updated_at
 	FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
 	WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`
 
@@ -76,7 +78,7 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 		if err := rows.Scan(&p.id, &sid, &p.title, &p.description, &p.price, &p.currency, &p.priceKnown, &p.free, &p.condition,
 			&p.category, &p.postedAt, &p.lat, &p.lng, &p.postalCode, &p.country, &p.locationText, &p.url, &p.images,
 			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.distance,
-			&p.alerted); err != nil {
+			&p.alerted, &p.scored); err != nil {
 			return err
 		}
 		out[src+"\x00"+sid] = p
@@ -84,17 +86,22 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 	return rows.Err()
 }
 
+// keepScoreFor is how long a poll keeps the stored score of a listing seen
+// again unchanged. Recency and the market move with time; serve re-scores
+// daily, but a cron-only deployment has no one else to catch a score up.
+const keepScoreFor = 24 * time.Hour
+
 // known is what the poll needs from a stored listing. Unchanged says the
-// listing is stored exactly as l and already a deal of the watch: the poll
-// may keep its score (scout.FetchItem.Keep).
-func (p *priorListing) known(l *scout.Listing) scout.Known {
+// listing is stored exactly as l and already a deal of the watch, scored
+// since scoredSince: the poll may keep its score (scout.FetchItem.Keep).
+func (p *priorListing) known(l *scout.Listing, scoredSince string) scout.Known {
 	k := scout.Known{ListingID: p.id, PriceCents: p.price, Currency: p.currency, PriceKnown: p.priceKnown,
 		HasDeal: p.dealID.Valid, AlertedCents: p.alerted.Int64}
 	if p.duplicateOf.Valid {
 		id := p.duplicateOf.Int64
 		k.DuplicateOf = &id
 	}
-	if p.dealID.Valid && p.score.Valid {
+	if p.dealID.Valid && p.score.Valid && p.scored.Valid && p.scored.String >= scoredSince {
 		images, _ := json.Marshal(nonNil(l.Images))
 		k.Unchanged = p.sameContent(l, string(images), normTitle(l.Title))
 		if p.distance.Valid {
@@ -146,8 +153,11 @@ func (p *priorListing) sameDeal(it *scout.FetchItem, comps []byte, alerted any) 
 
 // touchSeen marks listings seen now, and this watch's deals for them found
 // again, in bulk: what a re-poll writes for rows whose content is unchanged.
-// It runs before gone marking, as the per-row updates it replaces did.
-func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals []int64, now string) error {
+// deals were scored again to the same result, so their updated_at moves;
+// kept ones were not scored, so theirs stays, and says how old the score is
+// (keepScoreFor). It runs before gone marking, as the per-row updates it
+// replaces did.
+func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals, kept []int64, now string) error {
 	for start := 0; start < len(listings); start += ingestChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -158,14 +168,21 @@ func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals [
 			return fmt.Errorf("touch listings: %w", err)
 		}
 	}
-	for start := 0; start < len(deals); start += ingestChunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		ids, _ := json.Marshal(deals[start:min(start+ingestChunk, len(deals))])
-		if _, err := tx.ExecContext(ctx, `UPDATE deals SET missed = 0, updated_at = ?
-			WHERE watch_id = ? AND listing_id IN (SELECT value FROM json_each(?))`, now, watchID, string(ids)); err != nil {
-			return fmt.Errorf("touch deals: %w", err)
+	for _, set := range []struct {
+		ids []int64
+		q   string
+	}{
+		{deals, `UPDATE deals SET missed = 0, updated_at = ?1 WHERE watch_id = ?2 AND listing_id IN (SELECT value FROM json_each(?3))`},
+		{kept, `UPDATE deals SET missed = 0 WHERE watch_id = ?2 AND listing_id IN (SELECT value FROM json_each(?3))`},
+	} {
+		for start := 0; start < len(set.ids); start += ingestChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			ids, _ := json.Marshal(set.ids[start:min(start+ingestChunk, len(set.ids))])
+			if _, err := tx.ExecContext(ctx, set.q, now, watchID, string(ids)); err != nil {
+				return fmt.Errorf("touch deals: %w", err)
+			}
 		}
 	}
 	return nil

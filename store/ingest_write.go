@@ -80,6 +80,7 @@ type fetchWrite struct {
 	watchID                   int64
 	spec, now                 string
 	nowT                      time.Time
+	scoredSince               string // a stored score written before this is not kept
 	dryRun                    bool
 	c                         *scout.FetchCounts
 	prior                     map[string]*priorListing
@@ -88,6 +89,7 @@ type fetchWrite struct {
 	pendingHistory            []*priorListing // the listing of each history row
 	pendingDeals              []*pendingDeal
 	touchListings, touchDeals []int64
+	keptDeals                 []int64 // touched without updated_at: their scores keep their age
 	comps                     []byte  // reused between deals
 	seen                      []int64 // every listing written, for markMissing
 }
@@ -111,7 +113,8 @@ type pendingDeal struct {
 }
 
 func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.FetchCounts) *fetchWrite {
-	return &fetchWrite{tx: tx, st: st, watchID: b.Watch.ID, spec: b.Spec, now: ts(b.Now), nowT: b.Now, dryRun: b.DryRun, c: c,
+	return &fetchWrite{tx: tx, st: st, watchID: b.Watch.ID, spec: b.Spec, now: ts(b.Now), nowT: b.Now,
+		scoredSince: ts(b.Now.Add(-keepScoreFor)), dryRun: b.DryRun, c: c,
 		prior: map[string]*priorListing{},
 		listings: rowBatch{head: `INSERT INTO listings (source, source_id, title, description, price_cents, currency,
 			price_known, free, condition, category, posted_at, lat, lng, postal_code, country, location_text, url, images,
@@ -134,7 +137,7 @@ func (w *fetchWrite) Known(ctx context.Context, ls []scout.Listing) (map[string]
 	for i := range ls {
 		key := ls[i].Key()
 		if p := w.prior[key]; p != nil {
-			out[key] = p.known(&ls[i])
+			out[key] = p.known(&ls[i], w.scoredSince)
 		}
 	}
 	return out, nil
@@ -185,7 +188,7 @@ func (w *fetchWrite) write(ctx context.Context, items []scout.FetchItem, unmatch
 		if it.Keep && p != nil && !p.stale && p.dealID.Valid {
 			// Stored as it is, with its deal: touched, its score kept.
 			w.touchListings = append(w.touchListings, p.id)
-			w.touchDeals = append(w.touchDeals, p.id)
+			w.keptDeals = append(w.keptDeals, p.id)
 			marks = append(marks, p)
 			states[i].kept = true
 			continue
@@ -227,10 +230,10 @@ func (w *fetchWrite) write(ctx context.Context, items []scout.FetchItem, unmatch
 	if err := w.flushDeals(rowCtx, c); err != nil {
 		return err
 	}
-	if err := touchSeen(ctx, w.tx, w.watchID, w.touchListings, w.touchDeals, w.now); err != nil {
+	if err := touchSeen(ctx, w.tx, w.watchID, w.touchListings, w.touchDeals, w.keptDeals, w.now); err != nil {
 		return err
 	}
-	w.touchListings, w.touchDeals = w.touchListings[:0], w.touchDeals[:0]
+	w.touchListings, w.touchDeals, w.keptDeals = w.touchListings[:0], w.touchDeals[:0], w.keptDeals[:0]
 	for _, m := range marks {
 		w.seen = append(w.seen, m.id)
 	}
