@@ -173,7 +173,8 @@ func touchSeen(ctx context.Context, tx *sql.Tx, watchID int64, listings, deals, 
 		q   string
 	}{
 		{deals, `UPDATE deals SET missed = 0, updated_at = ?1 WHERE watch_id = ?2 AND listing_id IN (SELECT value FROM json_each(?3))`},
-		{kept, `UPDATE deals SET missed = 0 WHERE watch_id = ?2 AND listing_id IN (SELECT value FROM json_each(?3))`},
+		// Most kept deals were seen last time too: leave their rows alone.
+		{kept, `UPDATE deals SET missed = 0 WHERE watch_id = ?2 AND listing_id IN (SELECT value FROM json_each(?3)) AND missed != 0`},
 	} {
 		for start := 0; start < len(set.ids); start += ingestChunk {
 			if err := ctx.Err(); err != nil {

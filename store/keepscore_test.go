@@ -66,3 +66,39 @@ func TestPollKeepsAnUnchangedScoreForADayAtMost(t *testing.T) {
 		t.Errorf("scores written an hour ago: %d kept, want all 4", got)
 	}
 }
+
+// A deal missed by the last poll and seen again unchanged keeps its score
+// and counts no more misses.
+func TestPollKeptDealCountsNoMisses(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	pollWatch(t, s, "chairs")
+	var ls []scout.Listing
+	for i := range 4 {
+		ls = append(ls, chairListing(fmt.Sprintf("c%d", i), int64(2000+i*500)))
+	}
+	src := &listSource{ls: ls}
+	now := testNow
+	p := pollerOf(s, src, &now)
+	missed := func() int64 {
+		t.Helper()
+		return queryInt(t, s, `SELECT d.missed FROM deals d JOIN listings l ON l.id = d.listing_id WHERE l.source_id = 'c3'`)
+	}
+	for i, step := range []struct {
+		ls     []scout.Listing
+		missed int64
+	}{
+		{ls, 0},
+		{ls[:3], 1}, // c3 not in the answer
+		{ls, 0},     // back, unchanged: kept, and its misses reset
+	} {
+		src.ls = step.ls
+		now = testNow.Add(time.Duration(i) * time.Minute)
+		if wr := pollOnce(t, p, s, "chairs"); wr.Failed() {
+			t.Fatalf("poll %d: %+v", i, wr)
+		}
+		if got := missed(); got != step.missed {
+			t.Fatalf("after poll %d: c3 missed %d, want %d", i, got, step.missed)
+		}
+	}
+}
