@@ -60,21 +60,7 @@ func TestCompsQueriesAgree(t *testing.T) {
 			t.Errorf("watch %d: the first 5 by deals %v, want %v", w, limited, big[:5])
 		}
 	}
-	rows, err := s.rdb.QueryContext(ctx, "EXPLAIN QUERY PLAN "+compsOfSmallWatchQuery, w1, since, MaxComps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH d USING") || !strings.Contains(plan, "(watch_id=?") {
+	if plan := fullQueryPlan(t, s, compsOfSmallWatchQuery, w1, since, MaxComps); !strings.Contains(plan, "SEARCH d USING") || !strings.Contains(plan, "(watch_id=?") {
 		t.Errorf("small watch comps plan %q: want a search of the watch's deals", plan)
 	}
 }

@@ -81,21 +81,7 @@ func TestDealsPageSortsWalkAnIndex(t *testing.T) {
 		{"newest first", "d.status != 'dismissed'", SortNewest, "deals_first_seen"},
 	}
 	for _, c := range cases {
-		rows, err := s.rdb.Query("EXPLAIN QUERY PLAN " + dealSelect + " WHERE " + c.where + " ORDER BY " + dealOrders[c.sort] + " LIMIT 50 OFFSET 500")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		_ = rows.Close()
-		got := strings.Join(plan, "; ")
+		got := fullQueryPlan(t, s, dealSelect+" WHERE "+c.where+" ORDER BY "+dealOrders[c.sort]+" LIMIT 50 OFFSET 500")
 		if !strings.Contains(got, "INDEX "+c.index) || strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q, want a walk of %s and no sort", c.name, got, c.index)
 		}

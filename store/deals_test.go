@@ -156,6 +156,29 @@ func TestUpdateScoresBulkRebuildsScoreIndexes(t *testing.T) {
 	}
 }
 
+// fullQueryPlan is every step of SQLite's plan for q, joined by "; ".
+func fullQueryPlan(t *testing.T, s *Store, q string, args ...any) string {
+	t.Helper()
+	rows, err := s.rdb.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(steps, "; ")
+}
+
 // queryPlan is the first step of SQLite's plan for q.
 func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 	t.Helper()

@@ -15,21 +15,7 @@ func TestPendingDigestQueriesUseTheirIndex(t *testing.T) {
 		`SELECT count(*) FROM deals WHERE watch_id = ? AND digest_pending = 1`,
 		dealSelect + ` WHERE d.watch_id = ? AND d.digest_pending = 1 ORDER BY d.score DESC, d.id LIMIT 5`,
 	} {
-		rows, err := s.rdb.Query("EXPLAIN QUERY PLAN "+q, watchID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var steps []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			steps = append(steps, detail)
-		}
-		rows.Close()
-		if plan := strings.Join(steps, "; "); !strings.Contains(plan, "deals_digest_pending") {
+		if plan := fullQueryPlan(t, s, q, watchID); !strings.Contains(plan, "deals_digest_pending") {
 			t.Errorf("plan of %q is %q: want the deals_digest_pending index", q[:40], plan)
 		}
 	}

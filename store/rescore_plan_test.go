@@ -11,21 +11,7 @@ func TestRescoreQueryWalksTheWatchIndex(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(t)
 	watchID, _ := seedDeals(t, s, "tables", 10, testNow)
-	rows, err := s.rdb.Query("EXPLAIN QUERY PLAN "+rescoreQuery, watchID, 0, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	plan := strings.Join(steps, "; ")
+	plan := fullQueryPlan(t, s, rescoreQuery, watchID, 0, 5)
 	if !strings.Contains(plan, "SEARCH d USING INDEX sqlite_autoindex_deals_1 (watch_id=? AND listing_id>?)") || strings.Contains(plan, "TEMP B-TREE") {
 		t.Errorf("re-score query plan %q: want a search of the (watch_id, listing_id) index and no sort", plan)
 	}

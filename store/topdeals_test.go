@@ -124,21 +124,7 @@ func TestTopDealsWalksTheScoreIndex(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(t)
 	seedTiedDeals(t, s, 30)
-	rows, err := s.rdb.Query("EXPLAIN QUERY PLAN "+TopDealsSQL, 51)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	_ = rows.Close()
-	got := strings.Join(plan, "; ")
+	got := fullQueryPlan(t, s, TopDealsSQL, 51)
 	if !strings.Contains(got, "SCAN d USING INDEX deals_score") || strings.Contains(got, "TEMP B-TREE") {
 		t.Errorf("plan %q, want a walk of deals_score and no sort", got)
 	}
