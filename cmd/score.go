@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -431,14 +432,26 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			func(deals []scout.Deal, t *rescoreTally) ([]store.ScoreUpdate, error) {
 				scores := scout.Rescore(w, deals, markets, weights, now)
 				ups := make([]store.ScoreUpdate, len(deals))
-				var buf []byte
+				// The job's encodings go into one buffer and become one
+				// string, which each update slices: a string per deal
+				// was 100,000 allocations for the collector to chase.
+				bp := encodeBufs.Get().(*[]byte)
+				defer encodeBufs.Put(bp)
+				buf := (*bp)[:0]
+				ends := make([]int, len(scores))
 				for j, sc := range scores {
 					var err error
-					if buf, err = store.AppendComponents(buf[:0], sc); err != nil {
+					if buf, err = store.AppendComponents(buf, sc); err != nil {
 						return nil, err
 					}
-					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: sc.Total, Components: string(buf)}
+					ends[j] = len(buf)
 					t.add(sc.Total - deals[j].Score.Total)
+				}
+				*bp = buf
+				all, start := string(buf), 0
+				for j, end := range ends {
+					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: scores[j].Total, Components: all[start:end]}
+					start = end
 				}
 				return ups, nil
 			})
@@ -508,7 +521,11 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 	type job struct {
 		seq   int
 		deals []scout.Deal
+		page  *rescorePage
 	}
+	// Pages of deals go back to the reader once every job of theirs is
+	// scored, so a re-score allocates a few pages, not one per chunk.
+	free := make(chan []scout.Deal, 2)
 	jobs := make(chan job, 1)
 	writes := make(chan []store.ScoreUpdate, 2)
 	written := make(chan struct{})
@@ -526,6 +543,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 			for j := range jobs {
 				var t rescoreTally
 				ups, err := score(j.deals, &t)
+				j.page.done(free)
 				if err != nil {
 					cancel(err)
 					continue // drain, so the reader is never stuck
@@ -549,24 +567,32 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 		// A small first chunk gets the writer going sooner.
 		limit := min(chunk, firstRescoreChunk)
 		for seq := 0; ; {
-			deals, err := st.DealsForRescore(ctx, watchID, after, limit)
+			var buf []scout.Deal
+			select {
+			case buf = <-free:
+			default:
+			}
+			deals, err := st.DealsForRescore(ctx, buf, watchID, after, limit)
 			if err != nil || len(deals) == 0 {
 				return err
 			}
+			last := len(deals) < limit
+			after, limit = deals[len(deals)-1].Listing.ID, chunk
 			// Scored in pieces, so that a watch of a few thousand deals
 			// keeps every scorer busy too.
+			pg := &rescorePage{deals: deals}
+			pg.left.Store(int32((len(deals) + scoreJob - 1) / scoreJob))
 			for part := range slices.Chunk(deals, scoreJob) {
 				select {
-				case jobs <- job{seq, part}:
+				case jobs <- job{seq, part, pg}:
 					seq++
 				case <-ctx.Done():
 					return nil // a later stage failed; its error is the cause
 				}
 			}
-			if len(deals) < limit {
+			if last {
 				return nil
 			}
-			after, limit = deals[len(deals)-1].Listing.ID, chunk
 		}
 	}()
 	if err != nil {
@@ -582,4 +608,26 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 		total.merge(t)
 	}
 	return nil
+}
+
+// encodeBufs are the scorers' buffers for encoding components.
+var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// rescorePage is one page of deals read for a re-score, shared by the jobs
+// it was cut into.
+type rescorePage struct {
+	deals []scout.Deal
+	left  atomic.Int32 // jobs not yet scored
+}
+
+// done marks one of the page's jobs scored; the last one offers the page
+// back to the reader on free, or drops it when free is full.
+func (p *rescorePage) done(free chan<- []scout.Deal) {
+	if p.left.Add(-1) != 0 {
+		return
+	}
+	select {
+	case free <- p.deals:
+	default:
+	}
 }

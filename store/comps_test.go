@@ -35,7 +35,7 @@ func TestCompsAndRescoreReadDescriptionAndCategory(t *testing.T) {
 	if comps[0].Description != "Broken screen." || comps[0].Category != "consoles" {
 		t.Errorf("comp description %q category %q, want the listing's", comps[0].Description, comps[0].Category)
 	}
-	deals, err := s.DealsForRescore(ctx, w.ID, 0, 10)
+	deals, err := s.DealsForRescore(ctx, nil, w.ID, 0, 10)
 	if err != nil || len(deals) != 1 {
 		t.Fatalf("DealsForRescore = %v, %v", deals, err)
 	}

@@ -257,9 +257,16 @@ func TestUpdateScoresCommitsWithinTheLockBudget(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("another writer waited 5 s behind a re-score with a 30 ms lock budget")
 	}
-	ch <- updates(ids[20:], 70)
-	close(ch)
-	if n := <-done; n != len(ids) {
+	// UpdateScores may have stopped on an error: then it takes no more,
+	// and the test fails on its error instead of waiting here for ever.
+	var n int
+	select {
+	case ch <- updates(ids[20:], 70):
+		close(ch)
+		n = <-done
+	case n = <-done:
+	}
+	if n != len(ids) {
 		t.Errorf("UpdateScores rewrote %d rows, want %d", n, len(ids))
 	}
 	if got := scoresOf(t, s, watchID); got[70] != len(ids) {
@@ -306,5 +313,40 @@ func TestCompsNewestOfTheWatch(t *testing.T) {
 	}
 	if detail := queryPlan(t, s, compsQuery, ts(testNow), watchID, MaxComps); !strings.Contains(detail, "listings_seen") {
 		t.Errorf("comps query plan starts with %q, want a walk of listings_seen", detail)
+	}
+}
+
+// A rewritten score dates its row with the store's clock at the re-score; a
+// row whose score is unchanged keeps its date.
+func TestUpdateScoresDatesRewrittenRows(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	ctx := context.Background()
+	watchID, ids := seedDeals(t, s, "tables", 6, testNow)
+	later := testNow.Add(3 * time.Hour)
+	s.now = func() time.Time { return later }
+	ups := append(updates(ids[:4], 70), updates(ids[4:], 50)...)
+	ups[4].Components, ups[5].Components = `{"c":{}}`, `{"c":{}}` // as seeded
+	if n, err := s.UpdateScores(ctx, watchID, sendChunks(ups, 2)); err != nil || n != 4 {
+		t.Fatalf("UpdateScores = %d, %v; want 4 rows", n, err)
+	}
+	rows, err := s.rdb.Query(`SELECT id, updated_at FROM deals WHERE watch_id = ? ORDER BY id`, watchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for i := 0; rows.Next(); i++ {
+		var id int64
+		var at string
+		if err := rows.Scan(&id, &at); err != nil {
+			t.Fatal(err)
+		}
+		want := ts(later)
+		if i >= 4 {
+			want = ts(testNow)
+		}
+		if at != want {
+			t.Errorf("deal %d updated_at %s, want %s", id, at, want)
+		}
 	}
 }

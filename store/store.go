@@ -227,11 +227,48 @@ func parseTS(s sql.NullString) time.Time {
 	if !s.Valid || s.String == "" {
 		return time.Time{}
 	}
+	if t, ok := parseStoredTime(s.String); ok {
+		return t
+	}
 	t, err := time.Parse(timeFormat, s.String)
 	if err != nil {
 		t, _ = time.Parse(time.RFC3339Nano, s.String)
 	}
 	return t.UTC()
+}
+
+// parseStoredTime reads the one layout ts writes, digit by digit: a re-score
+// reads a time for each of 100,000 deals, and time.Parse, which has to
+// interpret its layout, took a tenth of the reading. Anything else is not
+// ok, and is left to time.Parse.
+func parseStoredTime(s string) (time.Time, bool) {
+	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+		s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec, ms := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2), num(20, 3)
+	// time.Date normalises out-of-range fields (month 13 is January next
+	// year); time.Parse rejects them, and so does this.
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(time.Month(mo), y) || h < 0 || h > 23 ||
+		mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, ms*int(time.Millisecond), time.UTC), true
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // writeTimes keeps how long this process's write transactions took, from
