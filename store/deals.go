@@ -377,11 +377,15 @@ func (s *Store) DealsForRescore(ctx context.Context, dst []scout.Deal, watchID, 
 			return err
 		}
 		defer rows.Close()
+		// Rows are scanned straight into their place in out, and the
+		// scratch variables live across rows: Scan takes pointers, so a
+		// Deal declared per row went to the heap, 78 MB a re-score.
+		var dist sql.NullFloat64
+		var cond, images string
+		var posted sql.NullString
 		for rows.Next() {
-			var d scout.Deal
-			var dist sql.NullFloat64
-			var cond, images string
-			var posted sql.NullString
+			out = append(out, scout.Deal{})
+			d := &out[len(out)-1]
 			l := &d.Listing
 			if err := rows.Scan(&d.ID, &d.Score.Total, &dist, &l.ID, &l.Source, &l.SourceID, &l.Title,
 				&l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond, &posted, &images, &l.ShippingCents,
@@ -390,11 +394,11 @@ func (s *Store) DealsForRescore(ctx context.Context, dst []scout.Deal, watchID, 
 			}
 			d.WatchID = watchID
 			if dist.Valid {
-				d.DistanceMi = &dist.Float64
+				v := dist.Float64
+				d.DistanceMi = &v
 			}
 			l.Condition, l.PostedAt = scout.Condition(cond), parseTS(posted)
 			l.Images = imageList(images)
-			out = append(out, d)
 		}
 		return rows.Err()
 	})
