@@ -581,7 +581,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 			// Scored in pieces, so that a watch of a few thousand deals
 			// keeps every scorer busy too.
 			pg := &rescorePage{deals: deals}
-			pg.left.Store(int32((len(deals) + scoreJob - 1) / scoreJob))
+			pg.left.Store(int64((len(deals) + scoreJob - 1) / scoreJob))
 			for part := range slices.Chunk(deals, scoreJob) {
 				select {
 				case jobs <- job{seq, part, pg}:
@@ -617,7 +617,7 @@ var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 // it was cut into.
 type rescorePage struct {
 	deals []scout.Deal
-	left  atomic.Int32 // jobs not yet scored
+	left  atomic.Int64 // jobs not yet scored
 }
 
 // done marks one of the page's jobs scored; the last one offers the page
