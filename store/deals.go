@@ -240,13 +240,11 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 		// One statement per row beats a json_each batch: the components
 		// are JSON themselves, and escaping them into a JSON string only
 		// for SQLite to unescape cost a third of the time. ?2 is bound
-		// once and used twice.
-		// now is the same for every row, so it is written into the
-		// statement rather than bound 100,000 times; ts gives only digits
-		// and "-:.TZ", nothing to quote.
+		// once and used twice. now is the same for every row, so it is
+		// written into the statement rather than bound 100,000 times; ts
+		// gives only digits and "-:.TZ", nothing to quote.
 		stmt, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, components = ?2, updated_at = '`+now+`'
 			WHERE id = ?3 AND components IS NOT ?2`) // #nosec G202 -- now is ts's fixed layout
-
 		if err != nil {
 			return err
 		}
