@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,19 +21,8 @@ func TestRescorePipelineReusesOnlyScoredPages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, 0); err != nil {
-		t.Fatal(err)
-	}
-	w := scout.NewWatch("tables")
-	w.Query = "table"
-	if err := st.CreateWatch(ctx, &w); err != nil {
-		t.Fatal(err)
-	}
+	st := rescoreStore(t, now)
+	w := addWatch(t, st, "tables", "table")
 	const n, chunk = 10 * scoreJob, 2 * scoreJob // pages of two jobs after a short first one
 	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
 	for i := range n {
@@ -48,7 +36,7 @@ func TestRescorePipelineReusesOnlyScoredPages(t *testing.T) {
 	var calls atomic.Int32
 	seen := map[string]int{}
 	var tally rescoreTally
-	err = rescorePipeline(ctx, st, w.ID, chunk, &tally, func(deals []scout.Deal, _ *rescoreTally) ([]store.ScoreUpdate, error) {
+	err := rescorePipeline(ctx, st, w.ID, chunk, &tally, func(deals []scout.Deal, _ *rescoreTally) ([]store.ScoreUpdate, error) {
 		before := make([]string, len(deals))
 		for i, d := range deals {
 			before[i] = d.Listing.SourceID

@@ -3,13 +3,11 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dealscout/dealscout/scout"
-	"github.com/dealscout/dealscout/store"
 )
 
 // BenchmarkRescore50Watches re-scores 100,000 deals stored by 50 watches of
@@ -20,22 +18,11 @@ import (
 func BenchmarkRescore50Watches(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, 0); err != nil {
-		b.Fatal(err)
-	}
+	st := rescoreStore(b, now)
 	const watches, per = 50, 2000
 	kinds := []string{"oak dining", "walnut coffee", "pine kitchen", "glass side", "teak garden", "maple desk"}
 	for k := 0; k < watches; k++ {
-		w := scout.NewWatch(fmt.Sprintf("bench%02d", k))
-		w.Query = "table"
-		if err := st.CreateWatch(ctx, &w); err != nil {
-			b.Fatal(err)
-		}
+		w := addWatch(b, st, fmt.Sprintf("bench%02d", k), "table")
 		batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
 		terms := scout.ParseQuery(w.Query, w.Exclude)
 		for i := 0; i < per; i++ {

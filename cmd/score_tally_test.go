@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -22,19 +21,8 @@ func TestRescoreTallyOverParallelChunks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, 0); err != nil {
-		t.Fatal(err)
-	}
-	w := scout.NewWatch("tables")
-	w.Query = "table"
-	if err := st.CreateWatch(ctx, &w); err != nil {
-		t.Fatal(err)
-	}
+	st := rescoreStore(t, now)
+	w := addWatch(t, st, "tables", "table")
 	const n, chunk = 600, 40
 	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
 	for i := 0; i < n; i++ {

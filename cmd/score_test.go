@@ -134,19 +134,8 @@ func TestScoreRescoresAfterWeightsChange(t *testing.T) {
 func BenchmarkRescore100k(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, 0); err != nil {
-		b.Fatal(err)
-	}
-	w := scout.NewWatch("bench")
-	w.Query = "table"
-	if err := st.CreateWatch(ctx, &w); err != nil {
-		b.Fatal(err)
-	}
+	st := rescoreStore(b, now)
+	w := addWatch(b, st, "bench", "table")
 	const n = 100_000
 	// Stored as a poll stores them: scored, here without comps (the first
 	// poll of a watch has none yet), so the re-score below replaces full
@@ -188,24 +177,12 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, 0); err != nil {
-		t.Fatal(err)
-	}
+	st := rescoreStore(t, now)
 	const chunk = 100
 	n := chunk + chunk/2 // one full chunk and a partial one per watch
 	var ids []int64
 	for _, name := range []string{"tables", "chairs"} {
-		w := scout.NewWatch(name)
-		w.Query = "oak"
-		if err := st.CreateWatch(ctx, &w); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, w.ID)
+		ids = append(ids, addWatch(t, st, name, "oak").ID)
 	}
 	// Alternate the watches' batches so their deal ids interleave.
 	for part := 0; part < 3; part++ {
