@@ -139,15 +139,9 @@ func priceLedScore(in *ScoreInput, w *weightSet, title titleWords, sig Signals, 
 	}
 	if !reliable {
 		base = marketPointsAt0 + (base-marketPointsAt0)*0.5
-		b = append(b, "; low confidence moves it half as far"...)
 	}
 	base = math.Round(base*10) / 10
-	b = appendTrimFloat(append(b, " → "...), base)
-	if base == 1 {
-		b = append(b, " point"...)
-	} else {
-		b = append(b, " points"...)
-	}
+	b = appendPointsTail(b, reliable, base)
 	comps[CompMarket] = Component{Value: base / 100, Weight: w.market, Reason: string(b), Points: base}
 	total := base
 
@@ -255,6 +249,32 @@ func signalPenalty(sig Signals, t Terms) (float64, string) {
 		consider(penaltyPlacehold, "placeholder price "+sig.Placeholder)
 	}
 	return p, why
+}
+
+// appendPointsTail ends a price-led market reason: what a low-confidence
+// market does to the points ("; low confidence moves it half as far"), then
+// the points (" → 64.7 points").
+func appendPointsTail(b []byte, reliable bool, points float64) []byte {
+	if !reliable {
+		b = append(b, "; low confidence moves it half as far"...)
+	}
+	b = appendTrimFloat(append(b, " → "...), points)
+	if points == 1 {
+		return append(b, " point"...)
+	}
+	return append(b, " points"...)
+}
+
+// AppendMarketPointsReason appends the reason a price-led score gives its
+// market component for a known price of one item, not free: the unit price
+// against the market m, then the points it is worth. It is the words
+// priceLedScore writes, which storage keeps as the price alone and rebuilds
+// with this function; so a rewording here changes the words of stored
+// reasons too (store.TestStoredReasonTemplatesKeepTheirWords says so), and
+// wants a new function with the old one kept.
+func AppendMarketPointsReason(b []byte, unitCents int64, currency string, m *Market, points float64) []byte {
+	b = appendMarketReason(b, unitCents, &Listing{Currency: currency}, m)
+	return appendPointsTail(b, m.Confidence == ConfidenceHigh || m.Confidence == ConfidenceMedium, points)
 }
 
 // verifyReason says why a listing is too good to be true, or "".

@@ -17,7 +17,7 @@ const (
 	reasonNoSignals     = "no warning signs in the title or description"
 )
 
-// FixedReasons lists the reasons whose words never depend on the listing.
+// FixedReasons lists reasons that are the same words for many listings.
 // Storage may refer to one by its position instead of repeating its words
 // in every deal, so entries are only ever added at the end: a reworded
 // reason is a new entry, and the old one stays for the scores stored with it.
@@ -25,4 +25,7 @@ var FixedReasons = []string{
 	reasonFree, reasonNoRisk, reasonNoPrice, reasonNoCondition, reasonNoPostingTime, reasonJustPosted,
 	reasonNoDistance, reasonNoPhotos, reasonOnePhoto, reasonNoTerms, reasonAllTerms, reasonNoTermMatched,
 	reasonNoSignals,
+	// The conditions' own reasons (conditionFactors), added after the above.
+	"condition: new", "condition: like new", "condition: excellent", "condition: great", "condition: good",
+	"condition: fair", "condition: poor",
 }

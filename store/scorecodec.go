@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/dealscout/dealscout/scout"
@@ -14,64 +15,84 @@ import (
 
 // A deal's score components are stored as compact JSON in deals.components:
 //
-//	{"c":{"condition":[0.6,2,"condition: good"],"risk":[1,1,1],…},
-//	 "m":[45500,5,"low",3750,44000,47750,30,"excellent/great/good"],"p":-5915,"f":1}
+//	{"k":[[1,0.647,3,[0,17600],64.7],[4,0.1,9,19,-6],[5,0.944,4,[1,4],3.8],…],
+//	 "m":[24850,6,"low",20300,14700,35000,30,"fair/poor",6,0.1,[["Oak table",27100,1],…]],"p":4019,"l":1}
 //
-// "c" maps each component to [value, weight, reason], where a reason that is
-// one of scout.FixedReasons is its position in that list; "m" is the market as
-// [median_cents, samples, confidence, iqr_cents, p25_cents, p75_cents,
-// window_days, condition], followed for a market of similar listings by
-// similar, similarity_floor and [[title, price_cents, similarity], …] of a few
-// comps, and is left out when there is no market at all; a price-led score
-// ("l":1) adds each component's points as a fourth element; "p"
-// is the profit estimate in cents (absent when there is none); "f":1 marks the
-// original Deal Scout formula. The total lives in deals.score.
+// "k" lists the components in the order of componentNames, each as
+// [name, value, weight, reason], with the component's points as a fifth
+// element in a price-led score ("l":1). The name is its position in
+// componentNames (or its words, for a name not in that list). The reason is
+// one of:
+//   - a number: its position in scout.FixedReasons;
+//   - [template, numbers…]: a reason with numbers in it, kept as the numbers
+//     and rebuilt by decodeReason from them (and, for the market, from
+//     "m" and the points): 0 is the market reason of a price-led score,
+//     [0, unit price in cents] in US dollars or [0, cents, "EUR"]; 1 and 2
+//     are "posted N hours ago" and "posted N days ago", [1, N];
+//   - its words, a string, for every other reason.
 //
-// It is compact because a full re-score rewrites every deal row: the
-// self-describing form (scout.Score's own JSON, about 780 bytes a deal) made
-// a re-score of 100,000 deals write twice as many pages for the same facts.
-// Rows written before this layout hold that form; decodeScore reads both.
+// The encoder uses a template only when rebuilding gives back the very same
+// words, so storing loses nothing, whatever scoring writes.
+// "m" is the market as [median_cents, samples, confidence, iqr_cents,
+// p25_cents, p75_cents, window_days, condition], followed for a market of
+// similar listings by similar, similarity_floor and [[title, price_cents,
+// similarity], …] of a few comps, and is left out when there is no market at
+// all; "p" is the profit estimate in cents (absent when there is none); "f":1
+// marks the original Deal Scout formula. The total lives in deals.score.
+//
+// It is compact because a full re-score rewrites every deal row, and the
+// bytes of those rows are what the re-score's commit writes and its index
+// rebuild reads: scout.Score's own JSON is about 780 bytes a deal, the "c"
+// layout before this one (the components as an object of
+// name: [value, weight, reason, points], reasons other than the fixed ones in
+// words) about 500, this one about 320. Rows written in either older layout
+// keep it until they are scored again; decodeScore reads all three.
+
+// componentNames numbers the components for storage. Entries are only ever
+// added at the end: stored rows refer to them by position.
+var componentNames = []string{"price", "market", "limit", "free", "condition", "recency", "distance", "photos", "keyword", "risk"}
+
+// Reason templates (see above).
+const (
+	templateMarketPoints = 0
+	templatePostedHours  = 1
+	templatePostedDays   = 2
+)
 
 // AppendComponents appends the stored form of s to b. Identical scores encode
 // to identical bytes, which is how UpdateScores skips unchanged rows. It fails
 // only for a NaN or infinite value, which JSON cannot hold.
 func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 	var err error
-	names := make([]string, 0, len(s.Components))
-	for name := range s.Components {
-		names = append(names, name)
+	b = append(b, `{"k":[`...)
+	n := 0
+	for i, name := range componentNames {
+		c, ok := s.Components[name]
+		if !ok {
+			continue
+		}
+		if b, err = appendComponent(b, n, strconv.Itoa(i), name, c, &s); err != nil {
+			return nil, err
+		}
+		n++
 	}
-	slices.Sort(names)
-	b = append(b, `{"c":{`...)
-	for i, name := range names {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		c := s.Components[name]
-		b = appendJSONString(b, name)
-		b = append(b, ":["...)
-		if b, err = appendJSONFloat(b, c.Value); err != nil {
-			return nil, fmt.Errorf("store: component %s: %w", name, err)
-		}
-		b = append(b, ',')
-		if b, err = appendJSONFloat(b, c.Weight); err != nil {
-			return nil, fmt.Errorf("store: component %s weight: %w", name, err)
-		}
-		b = append(b, ',')
-		if i, ok := fixedReason[c.Reason]; ok {
-			b = strconv.AppendInt(b, int64(i), 10)
-		} else {
-			b = appendJSONString(b, c.Reason)
-		}
-		if c.Points != 0 {
-			b = append(b, ',')
-			if b, err = appendJSONFloat(b, c.Points); err != nil {
-				return nil, fmt.Errorf("store: component %s points: %w", name, err)
+	if n < len(s.Components) {
+		// Names scoring may add later, in a fixed order.
+		var other []string
+		for name := range s.Components {
+			if !slices.Contains(componentNames, name) {
+				other = append(other, name)
 			}
 		}
-		b = append(b, ']')
+		slices.Sort(other)
+		for _, name := range other {
+			if b, err = appendComponent(b, n, string(appendJSONString(nil, name)), name, s.Components[name], &s); err != nil {
+				return nil, err
+			}
+			n++
+		}
 	}
-	b = append(b, '}')
+	b = append(b, ']')
 	if m := s.Market; !marketEmpty(m) {
 		b = append(b, `,"m":[`...)
 		b = strconv.AppendInt(b, m.MedianCents, 10)
@@ -124,6 +145,112 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
+// appendComponent appends one element of "k": [key, value, weight, reason],
+// then the points if any; the n-th element is preceded by a comma.
+func appendComponent(b []byte, n int, key, name string, c scout.Component, s *scout.Score) ([]byte, error) {
+	var err error
+	if n > 0 {
+		b = append(b, ',')
+	}
+	b = append(append(b, '['), key...)
+	b = append(b, ',')
+	if b, err = appendJSONFloat(b, c.Value); err != nil {
+		return nil, fmt.Errorf("store: component %s: %w", name, err)
+	}
+	b = append(b, ',')
+	if b, err = appendJSONFloat(b, c.Weight); err != nil {
+		return nil, fmt.Errorf("store: component %s weight: %w", name, err)
+	}
+	b = appendReason(append(b, ','), name, c, s)
+	if c.Points != 0 {
+		b = append(b, ',')
+		if b, err = appendJSONFloat(b, c.Points); err != nil {
+			return nil, fmt.Errorf("store: component %s points: %w", name, err)
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// appendReason appends a component's reason in the shortest of its stored
+// forms that gives back its very words.
+func appendReason(b []byte, name string, c scout.Component, s *scout.Score) []byte {
+	r := c.Reason
+	switch name {
+	case scout.CompMarket:
+		if !s.PriceLed || s.Market.MedianCents <= 0 {
+			break
+		}
+		cents, cur, ok := leadingPrice(r)
+		if !ok {
+			break
+		}
+		var buf [256]byte
+		if string(scout.AppendMarketPointsReason(buf[:0], cents, cur, &s.Market, c.Points)) != r {
+			break
+		}
+		b = strconv.AppendInt(append(b, '[', '0'+templateMarketPoints, ','), cents, 10)
+		if cur != scout.DefaultCurrency {
+			b = appendJSONString(append(b, ','), cur)
+		}
+		return append(b, ']')
+	case scout.CompRecency:
+		rest, ok := strings.CutPrefix(r, "posted ")
+		if !ok {
+			break
+		}
+		t := byte(templatePostedHours)
+		num, ok := strings.CutSuffix(rest, " hours ago")
+		if !ok {
+			t = templatePostedDays
+			if num, ok = strings.CutSuffix(rest, " days ago"); !ok {
+				break
+			}
+		}
+		if k, err := strconv.ParseInt(num, 10, 64); err == nil && strconv.FormatInt(k, 10) == num {
+			b = strconv.AppendInt(append(b, '[', '0'+t, ','), k, 10)
+			return append(b, ']')
+		}
+	}
+	if i, ok := fixedReason[r]; ok {
+		return strconv.AppendInt(b, int64(i), 10)
+	}
+	return appendJSONString(b, r)
+}
+
+// leadingPrice reads the price a market reason starts with, as appendMoney
+// writes it ("$176", "€12.50"): a symbol, whole units and perhaps two
+// decimals. ok is false for anything else, which is then stored in words.
+func leadingPrice(r string) (cents int64, currency string, ok bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(r, "$"):
+		currency, rest = "USD", r[len("$"):]
+	case strings.HasPrefix(r, "€"):
+		currency, rest = "EUR", r[len("€"):]
+	case strings.HasPrefix(r, "£"):
+		currency, rest = "GBP", r[len("£"):]
+	default:
+		return 0, "", false
+	}
+	digits := 0
+	for digits < len(rest) && digits < 15 && rest[digits] >= '0' && rest[digits] <= '9' {
+		digits++
+	}
+	if digits == 0 {
+		return 0, "", false
+	}
+	whole, _ := strconv.ParseInt(rest[:digits], 10, 64) // at most 15 digits
+	cents = whole * 100
+	if len(rest) > digits+2 && rest[digits] == '.' && isDigit(rest[digits+1]) && isDigit(rest[digits+2]) {
+		cents += int64(rest[digits+1]-'0')*10 + int64(rest[digits+2]-'0')
+	}
+	// Whatever was misread, rebuilding the reason from it gives other words
+	// and the caller keeps the words.
+	return cents, currency, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // marketEmpty reports a market with nothing to store.
 func marketEmpty(m scout.Market) bool {
 	return m.MedianCents == 0 && m.Samples == 0 && m.Confidence == "" && m.IQRCents == 0 && m.P25Cents == 0 &&
@@ -132,6 +259,7 @@ func marketEmpty(m scout.Market) bool {
 
 // storedScore is the compact layout, for decoding.
 type storedScore struct {
+	K []json.RawMessage          `json:"k"`
 	C map[string]storedComponent `json:"c"`
 	M *storedMarket              `json:"m"`
 	P *int64                     `json:"p"`
@@ -229,8 +357,24 @@ func decodeScore(b []byte, total float64) (scout.Score, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return s, err
 	}
+	if st.M != nil {
+		s.Market = scout.Market(*st.M)
+	}
+	s.Total, s.ProfitCents, s.Fallback, s.PriceLed = total, st.P, st.F == 1, st.L == 1
+	if st.K != nil {
+		s.Components = make(map[string]scout.Component, len(st.K))
+		for _, raw := range st.K {
+			name, c, err := decodeComponent(raw, &s.Market)
+			if err != nil {
+				return s, fmt.Errorf("component %s: %w", raw, err)
+			}
+			s.Components[name] = c
+		}
+		return s, nil
+	}
 	if st.C == nil {
-		// The older layout: scout.Score's own JSON.
+		// The oldest layout: scout.Score's own JSON.
+		s = scout.Score{}
 		if err := json.Unmarshal(b, &s); err != nil {
 			return s, err
 		}
@@ -241,11 +385,83 @@ func decodeScore(b []byte, total float64) (scout.Score, error) {
 	for name, c := range st.C {
 		s.Components[name] = scout.Component(c)
 	}
-	if st.M != nil {
-		s.Market = scout.Market(*st.M)
-	}
-	s.Total, s.ProfitCents, s.Fallback, s.PriceLed = total, st.P, st.F == 1, st.L == 1
 	return s, nil
+}
+
+// decodeComponent reads one element of "k"; m is the score's market, which
+// the market reason's template refers to.
+func decodeComponent(raw json.RawMessage, m *scout.Market) (string, scout.Component, error) {
+	var c scout.Component
+	var key, reason json.RawMessage
+	if err := unmarshalTuple(raw, &key, &c.Value, &c.Weight, &reason); err != nil {
+		if err2 := unmarshalTuple(raw, &key, &c.Value, &c.Weight, &reason, &c.Points); err2 != nil {
+			return "", c, err
+		}
+	}
+	var name string
+	if len(key) > 0 && key[0] == '"' {
+		if err := json.Unmarshal(key, &name); err != nil {
+			return "", c, err
+		}
+	} else {
+		var i int
+		if err := json.Unmarshal(key, &i); err != nil {
+			return "", c, err
+		}
+		if i < 0 || i >= len(componentNames) {
+			return "", c, fmt.Errorf("component number %d is not one of the %d known", i, len(componentNames))
+		}
+		name = componentNames[i]
+	}
+	var err error
+	c.Reason, err = decodeReason(reason, m, c.Points)
+	return name, c, err
+}
+
+// decodeReason reads a stored reason: words, a fixed reason's position, or
+// a template with its numbers.
+func decodeReason(raw json.RawMessage, m *scout.Market, points float64) (string, error) {
+	switch {
+	case len(raw) > 0 && raw[0] == '"':
+		var r string
+		err := json.Unmarshal(raw, &r)
+		return r, err
+	case len(raw) > 0 && raw[0] == '[':
+		var t []json.RawMessage
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return "", err
+		}
+		var kind, n int64
+		if len(t) < 2 || json.Unmarshal(t[0], &kind) != nil || json.Unmarshal(t[1], &n) != nil {
+			return "", fmt.Errorf("reason template %s: want [template, number, …]", raw)
+		}
+		switch {
+		case kind == templateMarketPoints && len(t) <= 3:
+			cur := scout.DefaultCurrency
+			if len(t) == 3 {
+				if err := json.Unmarshal(t[2], &cur); err != nil {
+					return "", fmt.Errorf("reason template %s: currency: %w", raw, err)
+				}
+			}
+			if m.MedianCents <= 0 {
+				return "", fmt.Errorf("reason template %s: no market to rebuild it against", raw)
+			}
+			return string(scout.AppendMarketPointsReason(nil, n, cur, m, points)), nil
+		case kind == templatePostedHours && len(t) == 2:
+			return "posted " + strconv.FormatInt(n, 10) + " hours ago", nil
+		case kind == templatePostedDays && len(t) == 2:
+			return "posted " + strconv.FormatInt(n, 10) + " days ago", nil
+		}
+		return "", fmt.Errorf("reason template %s is not one this version knows", raw)
+	}
+	var i int
+	if err := json.Unmarshal(raw, &i); err != nil {
+		return "", err
+	}
+	if i < 0 || i >= len(scout.FixedReasons) {
+		return "", fmt.Errorf("reason %d is not one of the %d fixed reasons", i, len(scout.FixedReasons))
+	}
+	return scout.FixedReasons[i], nil
 }
 
 var errNotFinite = errors.New("NaN or infinite value")

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dealscout/dealscout/scout"
 )
@@ -182,6 +186,171 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 		want, _ := json.Marshal(s)
 		if string(got) != string(want) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// Every score of scout's golden file reads back from its stored form as it
+// was: the templates below are used only where they rebuild the same words.
+func TestComponentsRoundTripTheGoldenScores(t *testing.T) {
+	t.Parallel()
+	f, err := os.ReadFile(filepath.Join("..", "scout", "testdata", "score_golden.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n, templated int
+	for line := range strings.Lines(string(f)) {
+		if !strings.HasPrefix(line, `{"case":`) {
+			continue // the file's money formatting cases
+		}
+		var row struct {
+			Score scout.Score `json:"score"`
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		want := row.Score
+		if want.Components == nil {
+			want.Components = map[string]scout.Component{}
+		}
+		b, err := AppendComponents(nil, want)
+		if err != nil {
+			t.Fatalf("case %d: encode: %v", n, err)
+		}
+		got, err := decodeScore(b, want.Total)
+		if err != nil {
+			t.Fatalf("case %d: decode %s: %v", n, b, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("case %d: round trip\n got %+v\nwant %+v\nfrom %s", n, got, want, b)
+		}
+		if bytes.Contains(b, []byte(`[0,`)) {
+			templated++
+		}
+		n++
+	}
+	// Most golden scores have a market, priced in dollars or otherwise; a
+	// template that never matched would still round-trip, in words.
+	t.Logf("%d golden scores, %d with the market reason as a template", n, templated)
+	if n < 500 || templated < n/3 {
+		t.Errorf("%d golden scores, %d with the market reason stored as a template; want most", n, templated)
+	}
+}
+
+// A price-led market reason is stored as the price alone, in any currency
+// appendMoney writes with a symbol; "posted N hours/days ago" as N; a
+// condition by its position. Anything the templates do not rebuild word for
+// word stays in words.
+func TestComponentsStoreReasonsAsTemplates(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	w := scout.NewWatch("t")
+	w.Query = "oak table"
+	market := func(conf string) scout.Market {
+		return scout.Market{MedianCents: 24850, Samples: 6, Confidence: conf, IQRCents: 2000, P25Cents: 23000,
+			P75Cents: 26000, WindowDays: 30, Condition: "good"}
+	}
+	for _, tc := range []struct {
+		name, currency, title, conf string
+		price                       int64
+		age                         time.Duration
+		marketInWords               bool // no template rebuilds this market reason
+	}{
+		{"dollars, low confidence", "USD", "Oak table", scout.ConfidenceLow, 17600, 4 * time.Hour, false},
+		{"dollars and cents, high confidence", "USD", "Oak table", scout.ConfidenceHigh, 17655, 3 * 24 * time.Hour, false},
+		{"euros", "EUR", "Oak table", scout.ConfidenceMedium, 9900, 30 * time.Minute, false},
+		{"pounds", "GBP", "Oak table", scout.ConfidenceHigh, 12000, 47 * time.Hour, false},
+		{"a currency without a symbol", "CAD", "Oak table", scout.ConfidenceHigh, 12000, 5 * time.Hour, true},
+		{"a lot", "USD", "Lot of 4 oak tables", scout.ConfidenceHigh, 40000, 5 * time.Hour, true},
+	} {
+		l := scout.Listing{Source: "demo", SourceID: "1", Title: tc.title, PriceCents: tc.price, PriceKnown: true,
+			Currency: tc.currency, Condition: scout.CondGood, PostedAt: now.Add(-tc.age), ShippingCents: -1,
+			Images: []string{"https://example.com/a.jpg"}}
+		want := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &w, Terms: scout.ParseQuery(w.Query, w.Exclude),
+			Market: market(tc.conf), Now: now}, nil)
+		if !want.PriceLed {
+			t.Fatalf("%s: not a price-led score: %+v", tc.name, want)
+		}
+		b, err := AppendComponents(nil, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeScore(b, want.Total)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: round trip = %+v, %v\nwant %+v\nfrom %s", tc.name, got, err, want, b)
+		}
+		for _, words := range []string{"posted", "condition:"} {
+			if bytes.Contains(b, []byte(words)) {
+				t.Errorf("%s: encoding spells out %q:\n%s", tc.name, words, b)
+			}
+		}
+		if inWords := bytes.Contains(b, appendJSONString(nil, want.Components["market"].Reason)); inWords != tc.marketInWords {
+			t.Errorf("%s: market reason %q in words: %v, want %v:\n%s", tc.name, want.Components["market"].Reason, inWords, tc.marketInWords, b)
+		}
+	}
+}
+
+// Each condition's reason is one of the fixed reasons, stored by position.
+func TestComponentsStoreConditionsByPosition(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	w := scout.NewWatch("t")
+	for _, c := range scout.Conditions {
+		if c == scout.CondUnknown {
+			continue
+		}
+		l := scout.Listing{Source: "demo", SourceID: "1", Title: "Oak table", PriceCents: 100, PriceKnown: true, Condition: c, ShippingCents: -1}
+		s := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &w, Now: now}, nil)
+		b, err := AppendComponents(nil, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("condition:")) {
+			t.Errorf("%s: the condition's reason %q is spelled out:\n%s", c, s.Components["condition"].Reason, b)
+		}
+	}
+}
+
+// Stored rows keep the words they were written with: this row was written
+// by the layout's first version, and scout rewording a reason that a
+// template rebuilds would change what it reads back. Reword with a new
+// template number instead, keeping the old one.
+func TestStoredReasonTemplatesKeepTheirWords(t *testing.T) {
+	t.Parallel()
+	row := `{"k":[[1,0.647,3,[0,17600],64.7],[4,0.1,9,19,-6],[5,0.94,4,[1,4],3.8],[6,0.5,3,[2,3]],` +
+		`[7,1,4,[0,9950,"EUR"]]],"m":[24850,6,"low",20300,14700,35000,30,"fair/poor"],"l":1}`
+	s, err := decodeScore([]byte(row), 70)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"market":    "$176 is 29% below the $248.50 market median (6 comps, low confidence); low confidence moves it half as far → 64.7 points",
+		"condition": "condition: poor",
+		"recency":   "posted 4 hours ago",
+		"distance":  "posted 3 days ago",
+		"photos":    "€99.50 is 60% below the €248.50 market median (6 comps, low confidence); low confidence moves it half as far → 0 points",
+	} {
+		if got := s.Components[name].Reason; got != want {
+			t.Errorf("%s reads back as %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestDecodeScoreRejectsBadTemplates(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{
+		`{"k":[[1,1,1,[0,17600]]]}`,                              // a market reason with no market
+		`{"k":[[5,1,1,[9,4]]]}`,                                  // an unknown template
+		`{"k":[[5,1,1,[1]]]}`,                                    // no number
+		`{"k":[[5,1,1,[1,4,5]]]}`,                                // a number too many
+		`{"k":[[99,1,1,"r"]]}`,                                   // an unknown component number
+		`{"k":[[-1,1,1,"r"]]}`,                                   // a negative one
+		`{"k":[[5,1,1,"r",2,3]]}`,                                // a field too many
+		`{"k":[[5,1,1,99999]]}`,                                  // an unknown fixed reason
+		`{"k":[[1,1,1,[0,1,7]]],"m":[1,1,"low",0,0,0,30,"all"]}`, // a currency that is not a string
+	} {
+		if _, err := decodeScore([]byte(bad), 1); err == nil {
+			t.Errorf("decoding %s succeeded, want an error", bad)
 		}
 	}
 }
