@@ -336,6 +336,33 @@ func TestStoredReasonTemplatesKeepTheirWords(t *testing.T) {
 	}
 }
 
+// Rows written before the "k" layout hold components as an object of
+// name: [value, weight, reason(, points)], reasons in words or by position.
+func TestDecodeScoreReadsTheCLayout(t *testing.T) {
+	t.Parallel()
+	row := `{"c":{"condition":[0.1,9,"condition: poor",-6],"photos":[1,4,8],` +
+		`"market":[0.647,3,"$176 is 29% below the $248.50 market median (6 comps, low confidence); low confidence moves it half as far → 64.7 points",64.7]},` +
+		`"m":[24850,6,"low",20300,14700,35000,30,"fair/poor",6,0.1,[["Oak dining table 76",27100,1]]],"p":4019,"l":1}`
+	got, err := decodeScore([]byte(row), 70.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profit := int64(4019)
+	want := scout.Score{Total: 70.5, PriceLed: true, ProfitCents: &profit,
+		Market: scout.Market{MedianCents: 24850, Samples: 6, Confidence: "low", IQRCents: 20300, P25Cents: 14700, P75Cents: 35000,
+			WindowDays: 30, Condition: "fair/poor", Similar: 6, Floor: 0.1,
+			Examples: []scout.CompExample{{Title: "Oak dining table 76", PriceCents: 27100, Similarity: 1}}},
+		Components: map[string]scout.Component{
+			"condition": {Value: 0.1, Weight: 9, Reason: "condition: poor", Points: -6},
+			"photos":    {Value: 1, Weight: 4, Reason: scout.FixedReasons[8]},
+			"market": {Value: 0.647, Weight: 3, Points: 64.7,
+				Reason: "$176 is 29% below the $248.50 market median (6 comps, low confidence); low confidence moves it half as far → 64.7 points"},
+		}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("c layout\n got %+v\nwant %+v", got, want)
+	}
+}
+
 func TestDecodeScoreRejectsBadTemplates(t *testing.T) {
 	t.Parallel()
 	for _, bad := range []string{
