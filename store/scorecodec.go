@@ -28,7 +28,8 @@ import (
 //     and rebuilt by decodeReason from them (and, for the market, from
 //     "m" and the points): 0 is the market reason of a price-led score,
 //     [0, unit price in cents] in US dollars or [0, cents, "EUR"]; 1 and 2
-//     are "posted N hours ago" and "posted N days ago", [1, N];
+//     are "posted N hours ago" and "posted N days ago", [1, N]; 3 is
+//     "D mi away (scored against R mi)", [3, D, R]; 4 is "N photos", [4, N];
 //   - its words, a string, for every other reason.
 //
 // The encoder uses a template only when rebuilding gives back the very same
@@ -57,6 +58,8 @@ const (
 	templateMarketPoints = 0
 	templatePostedHours  = 1
 	templatePostedDays   = 2
+	templateDistance     = 3
+	templatePhotos       = 4
 )
 
 // AppendComponents appends the stored form of s to b. Identical scores encode
@@ -210,11 +213,52 @@ func appendReason(b []byte, name string, c scout.Component, s *scout.Score) []by
 			b = strconv.AppendInt(append(b, '[', '0'+t, ','), k, 10)
 			return append(b, ']')
 		}
+	case scout.CompDistance:
+		d, rest, ok := strings.Cut(r, " mi away (scored against ")
+		if !ok {
+			break
+		}
+		h, ok := strings.CutSuffix(rest, " mi)")
+		if !ok {
+			break
+		}
+		df, err1 := strconv.ParseFloat(d, 64)
+		hf, err2 := strconv.ParseFloat(h, 64)
+		if err1 != nil || err2 != nil || !finite(df) || !finite(hf) {
+			break // an infinite distance stays in words: JSON has no number for it
+		}
+		var buf [96]byte
+		if string(appendDistanceReason(buf[:0], df, hf)) != r {
+			break
+		}
+		b, _ = appendJSONFloat(append(b, '[', '0'+templateDistance, ','), df) // finite, so no error
+		b, _ = appendJSONFloat(append(b, ','), hf)
+		return append(b, ']')
+	case scout.CompPhotos:
+		num, ok := strings.CutSuffix(r, " photos")
+		if !ok {
+			break
+		}
+		if k, err := strconv.ParseInt(num, 10, 64); err == nil && strconv.FormatInt(k, 10) == num {
+			b = strconv.AppendInt(append(b, '[', '0'+templatePhotos, ','), k, 10)
+			return append(b, ']')
+		}
 	}
 	if i, ok := fixedReason[r]; ok {
 		return strconv.AppendInt(b, int64(i), 10)
 	}
 	return appendJSONString(b, r)
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// appendDistanceReason appends "D mi away (scored against R mi)", D with one
+// decimal and R as short as it reads back: the words scout's distance
+// reason had when template 3 was made.
+func appendDistanceReason(b []byte, d, horizon float64) []byte {
+	b = strconv.AppendFloat(b, d, 'f', 1, 64)
+	b = strconv.AppendFloat(append(b, " mi away (scored against "...), horizon, 'f', -1, 64)
+	return append(b, " mi)"...)
 }
 
 // leadingPrice reads the price a market reason starts with, as appendMoney
@@ -432,8 +476,11 @@ func decodeReason(raw json.RawMessage, m *scout.Market, points float64) (string,
 			return "", err
 		}
 		var kind, n int64
-		if len(t) < 2 || json.Unmarshal(t[0], &kind) != nil || json.Unmarshal(t[1], &n) != nil {
+		if len(t) < 2 || json.Unmarshal(t[0], &kind) != nil {
 			return "", fmt.Errorf("reason template %s: want [template, number, …]", raw)
+		}
+		if kind != templateDistance && json.Unmarshal(t[1], &n) != nil {
+			return "", fmt.Errorf("reason template %s: want a whole number after the template", raw)
 		}
 		switch {
 		case kind == templateMarketPoints && len(t) <= 3:
@@ -451,6 +498,14 @@ func decodeReason(raw json.RawMessage, m *scout.Market, points float64) (string,
 			return "posted " + strconv.FormatInt(n, 10) + " hours ago", nil
 		case kind == templatePostedDays && len(t) == 2:
 			return "posted " + strconv.FormatInt(n, 10) + " days ago", nil
+		case kind == templatePhotos && len(t) == 2:
+			return strconv.FormatInt(n, 10) + " photos", nil
+		case kind == templateDistance && len(t) == 3:
+			var d, h float64
+			if json.Unmarshal(t[1], &d) != nil || json.Unmarshal(t[2], &h) != nil {
+				return "", fmt.Errorf("reason template %s: want [3, miles, radius]", raw)
+			}
+			return string(appendDistanceReason(nil, d, h)), nil
 		}
 		return "", fmt.Errorf("reason template %s is not one this version knows", raw)
 	}

@@ -265,9 +265,10 @@ func TestComponentsStoreReasonsAsTemplates(t *testing.T) {
 	} {
 		l := scout.Listing{Source: "demo", SourceID: "1", Title: tc.title, PriceCents: tc.price, PriceKnown: true,
 			Currency: tc.currency, Condition: scout.CondGood, PostedAt: now.Add(-tc.age), ShippingCents: -1,
-			Images: []string{"https://example.com/a.jpg"}}
+			Images: []string{"https://example.com/a.jpg", "https://example.com/b.jpg", "https://example.com/c.jpg"}}
+		miles := float64(tc.price%997) / 7 // a different distance for each case
 		want := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &w, Terms: scout.ParseQuery(w.Query, w.Exclude),
-			Market: market(tc.conf), Now: now}, nil)
+			Market: market(tc.conf), DistanceMi: &miles, Now: now}, nil)
 		if !want.PriceLed {
 			t.Fatalf("%s: not a price-led score: %+v", tc.name, want)
 		}
@@ -279,7 +280,7 @@ func TestComponentsStoreReasonsAsTemplates(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: round trip = %+v, %v\nwant %+v\nfrom %s", tc.name, got, err, want, b)
 		}
-		for _, words := range []string{"posted", "condition:"} {
+		for _, words := range []string{"posted", "condition:", " mi away", " photos"} {
 			if bytes.Contains(b, []byte(words)) {
 				t.Errorf("%s: encoding spells out %q:\n%s", tc.name, words, b)
 			}
@@ -318,7 +319,8 @@ func TestComponentsStoreConditionsByPosition(t *testing.T) {
 func TestStoredReasonTemplatesKeepTheirWords(t *testing.T) {
 	t.Parallel()
 	row := `{"k":[[1,0.647,3,[0,17600],64.7],[4,0.1,9,19,-6],[5,0.94,4,[1,4],3.8],[6,0.5,3,[2,3]],` +
-		`[7,1,4,[0,9950,"EUR"]]],"m":[24850,6,"low",20300,14700,35000,30,"fair/poor"],"l":1}`
+		`[7,1,4,[0,9950,"EUR"]],[8,1,1,[4,5]],[9,1,1,[3,18.6,50]],[2,1,1,[3,0,12.5]]],` +
+		`"m":[24850,6,"low",20300,14700,35000,30,"fair/poor"],"l":1}`
 	s, err := decodeScore([]byte(row), 70)
 	if err != nil {
 		t.Fatal(err)
@@ -329,6 +331,9 @@ func TestStoredReasonTemplatesKeepTheirWords(t *testing.T) {
 		"recency":   "posted 4 hours ago",
 		"distance":  "posted 3 days ago",
 		"photos":    "€99.50 is 60% below the €248.50 market median (6 comps, low confidence); low confidence moves it half as far → 0 points",
+		"keyword":   "5 photos",
+		"risk":      "18.6 mi away (scored against 50 mi)",
+		"limit":     "0.0 mi away (scored against 12.5 mi)",
 	} {
 		if got := s.Components[name].Reason; got != want {
 			t.Errorf("%s reads back as %q, want %q", name, got, want)
@@ -370,6 +375,10 @@ func TestDecodeScoreRejectsBadTemplates(t *testing.T) {
 		`{"k":[[5,1,1,[9,4]]]}`,                                  // an unknown template
 		`{"k":[[5,1,1,[1]]]}`,                                    // no number
 		`{"k":[[5,1,1,[1,4,5]]]}`,                                // a number too many
+		`{"k":[[5,1,1,[1,4.5]]]}`,                                // not a whole number
+		`{"k":[[6,1,1,[3,"x",50]]]}`,                             // a distance that is not a number
+		`{"k":[[6,1,1,[3,1]]]}`,                                  // a distance without its radius
+		`{"k":[[7,1,1,[4,1.5]]]}`,                                // half a photo
 		`{"k":[[99,1,1,"r"]]}`,                                   // an unknown component number
 		`{"k":[[-1,1,1,"r"]]}`,                                   // a negative one
 		`{"k":[[5,1,1,"r",2,3]]}`,                                // a field too many
