@@ -397,6 +397,15 @@ func decodeScore(b []byte, total float64) (scout.Score, error) {
 	if len(b) == 0 {
 		return s, errors.New("no components")
 	}
+	if fast, ok := decodeFast(b, total); ok {
+		return fast, nil
+	}
+	return decodeScoreJSON(b, total)
+}
+
+// decodeScoreJSON is decodeScore with encoding/json, for every layout.
+func decodeScoreJSON(b []byte, total float64) (scout.Score, error) {
+	var s scout.Score
 	var st storedScore
 	if err := json.Unmarshal(b, &st); err != nil {
 		return s, err

@@ -24,3 +24,20 @@ func BenchmarkAppendComponents(b *testing.B) {
 		buf, _ = AppendComponents(buf[:0], s)
 	}
 }
+
+// BenchmarkDecodeScore reads back a typical price-led deal with a market of
+// similar listings, as a deal page, `deals show` and an alert do.
+func BenchmarkDecodeScore(b *testing.B) {
+	row := []byte(`{"k":[[1,0.647,3,[0,17600],64.7],[4,0.1,9,19,-6],[5,0.9444444444444444,4,[1,4],3.8],[6,0.5,3,[3,18.6,50],1.5],` +
+		`[7,1,4,[4,5],1],[8,1,1,10,1],[9,0,1,"title says \"as is\": probably not the working item itself (−12)",-12]],` +
+		`"m":[24850,6,"low",20300,14700,35000,30,"fair/poor",6,0.1,[["Oak dining table 76",27100,1],["Oak dining table, seats 6",36800,0.8]]],"p":4019,"l":1}`)
+	if _, ok := decodeFast(row, 70); !ok {
+		b.Fatal("the fast decoder refuses the benchmark's row")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeScore(row, 70); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

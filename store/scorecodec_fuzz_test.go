@@ -20,8 +20,21 @@ func FuzzComponents(f *testing.F) {
 	f.Add("posted 07 hours ago", int64(0), "", 0.0)
 	f.Add("12.0 mi away (scored against 1e+21 mi)", int64(1), "medium", -3.5)
 	f.Add("3 photos", int64(5), "none", 0.0)
+	// Rows at the edges of what the fast decoder takes: both decoders must
+	// agree on each, or the fast one must leave it to encoding/json.
+	for _, row := range []string{
+		`{"k":[[01,1,1,"r"]]}`, `{"k":[[-0,1,1,"r"]]}`, `{"k":[[1e0,1,1,"r"]]}`, `{"k":[[4,.5,1,"r"]]}`,
+		`{"k":[[4,1,1,"r` + "\xff" + `"]]}`, `{"k":[[4,1,1,"say \"hi\" \u00e9\ud83c\udfb8"]]}`, `{"k":[[4,1,1,"tab\t"]]}`,
+		`{"k":[[4,1,1,"a\u0000b"]]}`, `{"k":[[4,1,1,"ctl` + "\x01" + `"]]}`, `{"k":[[4,1,1,"r"],[4,2,2,"s"]]}`,
+		`{"k":[[5,1,1,[1,4]]],"m":[1,1,"low",0,0,0,30,"all",2,0.1,[["t",1,1]]],"p":-5,"f":1,"l":1}`,
+		`{"k":[[1,1,1,[0,100,"EUR"],2]],"m":[2453,9,"none",1,1,1,2,"all"],"l":1}`, `{"k":[]} `, `{"k":[],"l":1,"f":1}`,
+		`{"k":[[1,1,1,[0,100]]],"m":[0,1,"low",0,0,0,30,"all"]}`, `{"k":[[6,1,1,[3,1e400,50]]]}`, `{"k":[[9,1,1,99999999999999999999]]}`,
+	} {
+		f.Add(row, int64(0), "", 0.0)
+	}
 	f.Fuzz(func(t *testing.T, text string, median int64, conf string, points float64) {
 		_, _ = decodeScore([]byte(text), 1)
+		sameAsJSON(t, []byte(text))
 		if !finite(points) || !utf8.ValidString(text) || !utf8.ValidString(conf) {
 			return // JSON holds neither (invalid UTF-8 reads back as U+FFFD, in any layout)
 		}
@@ -34,6 +47,7 @@ func FuzzComponents(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sameAsJSON(t, b)
 		got, err := decodeScore(b, want.Total)
 		if err != nil {
 			t.Fatalf("decode %s: %v", b, err)
@@ -42,4 +56,21 @@ func FuzzComponents(f *testing.F) {
 			t.Fatalf("round trip of %q\n got %+v\nwant %+v\nfrom %s", text, got, want, b)
 		}
 	})
+}
+
+// sameAsJSON fails t when the fast decoder reads b and encoding/json reads
+// it otherwise, or not at all.
+func sameAsJSON(t *testing.T, b []byte) {
+	t.Helper()
+	fast, ok := decodeFast(b, 1)
+	if !ok {
+		return
+	}
+	slow, err := decodeScoreJSON(b, 1)
+	if err != nil {
+		t.Fatalf("the fast decoder reads %s, encoding/json refuses it: %v", b, err)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("decoders differ on %s\nfast %+v\njson %+v", b, fast, slow)
+	}
 }

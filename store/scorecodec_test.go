@@ -198,7 +198,7 @@ func TestComponentsRoundTripTheGoldenScores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n, templated int
+	var n, templated, fastRead int
 	for line := range strings.Lines(string(f)) {
 		if !strings.HasPrefix(line, `{"case":`) {
 			continue // the file's money formatting cases
@@ -224,6 +224,22 @@ func TestComponentsRoundTripTheGoldenScores(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("case %d: round trip\n got %+v\nwant %+v\nfrom %s", n, got, want, b)
 		}
+		// The fast decoder reads what the encoder writes, unless a string
+		// needed escaping, and agrees with encoding/json.
+		fast, ok := decodeFast(b, want.Total)
+		slow, err := decodeScoreJSON(b, want.Total)
+		if err != nil || !reflect.DeepEqual(slow, want) {
+			t.Fatalf("case %d: encoding/json reads %+v, %v\nwant %+v", n, slow, err, want)
+		}
+		if ok && !reflect.DeepEqual(fast, want) {
+			t.Fatalf("case %d: fast decoder\n got %+v\nwant %+v\nfrom %s", n, fast, want, b)
+		}
+		if !ok {
+			t.Fatalf("case %d: the fast decoder refused %s", n, b)
+		}
+		if ok {
+			fastRead++
+		}
 		if bytes.Contains(b, []byte(`[0,`)) {
 			templated++
 		}
@@ -231,7 +247,7 @@ func TestComponentsRoundTripTheGoldenScores(t *testing.T) {
 	}
 	// Most golden scores have a market, priced in dollars or otherwise; a
 	// template that never matched would still round-trip, in words.
-	t.Logf("%d golden scores, %d with the market reason as a template", n, templated)
+	t.Logf("%d golden scores, %d with the market reason as a template, %d read by the fast decoder", n, templated, fastRead)
 	if n < 500 || templated < n/3 {
 		t.Errorf("%d golden scores, %d with the market reason stored as a template; want most", n, templated)
 	}
