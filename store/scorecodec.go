@@ -250,6 +250,27 @@ func appendReason(b []byte, name string, c scout.Component, s *scout.Score) []by
 	return appendJSONString(b, r)
 }
 
+// wholeTemplateReason rebuilds the words of a template whose number is a
+// whole one: the market reason from its unit price (and currency, the market
+// and the points), "posted N hours/days ago" and "N photos". ok is false for
+// a market template without a market, and for any other template.
+func wholeTemplateReason(kind, n int64, cur string, m *scout.Market, points float64) (string, bool) {
+	switch kind {
+	case templateMarketPoints:
+		if m.MedianCents <= 0 {
+			return "", false
+		}
+		return string(scout.AppendMarketPointsReason(nil, n, cur, m, points)), true
+	case templatePostedHours:
+		return "posted " + strconv.FormatInt(n, 10) + " hours ago", true
+	case templatePostedDays:
+		return "posted " + strconv.FormatInt(n, 10) + " days ago", true
+	case templatePhotos:
+		return strconv.FormatInt(n, 10) + " photos", true
+	}
+	return "", false
+}
+
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // appendDistanceReason appends "D mi away (scored against R mi)", D with one
@@ -499,16 +520,13 @@ func decodeReason(raw json.RawMessage, m *scout.Market, points float64) (string,
 					return "", fmt.Errorf("reason template %s: currency: %w", raw, err)
 				}
 			}
-			if m.MedianCents <= 0 {
-				return "", fmt.Errorf("reason template %s: no market to rebuild it against", raw)
+			if r, ok := wholeTemplateReason(kind, n, cur, m, points); ok {
+				return r, nil
 			}
-			return string(scout.AppendMarketPointsReason(nil, n, cur, m, points)), nil
-		case kind == templatePostedHours && len(t) == 2:
-			return "posted " + strconv.FormatInt(n, 10) + " hours ago", nil
-		case kind == templatePostedDays && len(t) == 2:
-			return "posted " + strconv.FormatInt(n, 10) + " days ago", nil
-		case kind == templatePhotos && len(t) == 2:
-			return strconv.FormatInt(n, 10) + " photos", nil
+			return "", fmt.Errorf("reason template %s: no market to rebuild it against", raw)
+		case (kind == templatePostedHours || kind == templatePostedDays || kind == templatePhotos) && len(t) == 2:
+			r, _ := wholeTemplateReason(kind, n, "", m, points) // these always rebuild
+			return r, nil
 		case kind == templateDistance && len(t) == 3:
 			var d, h float64
 			if json.Unmarshal(t[1], &d) != nil || json.Unmarshal(t[2], &h) != nil {

@@ -156,18 +156,8 @@ func decodeFast(b []byte, total float64) (s scout.Score, ok bool) {
 	s.Components = make(map[string]scout.Component, len(list))
 	for _, p := range list {
 		if p.isTemplate {
-			switch p.kind {
-			case templateMarketPoints:
-				if s.Market.MedianCents <= 0 {
-					return s, false
-				}
-				p.c.Reason = string(scout.AppendMarketPointsReason(nil, p.n, p.cur, &s.Market, p.c.Points))
-			case templatePostedHours:
-				p.c.Reason = "posted " + strconv.FormatInt(p.n, 10) + " hours ago"
-			case templatePostedDays:
-				p.c.Reason = "posted " + strconv.FormatInt(p.n, 10) + " days ago"
-			case templatePhotos:
-				p.c.Reason = strconv.FormatInt(p.n, 10) + " photos"
+			if p.c.Reason, ok = wholeTemplateReason(p.kind, p.n, p.cur, &s.Market, p.c.Points); !ok {
+				return s, false
 			}
 		}
 		s.Components[p.name] = p.c
