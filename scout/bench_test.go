@@ -77,6 +77,41 @@ func BenchmarkNormalize(b *testing.B) {
 // already filled, as `dealscout score` does chunk by chunk; ns/deal is the
 // figure the 100,000-deal re-score budget is about.
 func BenchmarkRescore(b *testing.B) {
+	w, deals, markets, now := rescoreBench()
+	Rescore(&w, deals, markets, nil, now) // fill the market cache
+	b.ReportAllocs()
+	for b.Loop() {
+		Rescore(&w, deals, markets, nil, now)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(deals)), "ns/deal")
+}
+
+// BenchmarkFactorsApply applies changed weights to the stored factors of the
+// same 5,000 deals: the scoring part of a re-score after a weight change
+// that works from factors instead of listings and comps.
+func BenchmarkFactorsApply(b *testing.B) {
+	w, deals, markets, now := rescoreBench()
+	terms := ParseQuery(w.Query, w.Exclude)
+	factors := make([]Factors, len(deals))
+	for i := range deals {
+		d := &deals[i]
+		factors[i] = ComputeFactors(ScoreInput{Listing: d.Listing, Watch: &w, Terms: terms, DistanceMi: d.DistanceMi,
+			Market: markets.For(d.Listing), Now: now}, nil)
+	}
+	changed := Weights{CompPhotos: 5, CompCondition: 3}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range factors {
+			if _, ok := factors[i].Apply(changed, &w); !ok {
+				b.Fatal("the factors refused the weights")
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(deals)), "ns/deal")
+}
+
+// rescoreBench is 5,000 deals of one watch and a market cache of 300 comps.
+func rescoreBench() (Watch, []Deal, *MarketCache, time.Time) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	w := NewWatch("couches")
@@ -105,11 +140,5 @@ func BenchmarkRescore(b *testing.B) {
 			deals[i].DistanceMi = milesPtr(rng.Float64() * 40)
 		}
 	}
-	markets := NewMarketCache(comps, CompsOptions{}, now)
-	Rescore(&w, deals, markets, nil, now) // fill the market cache
-	b.ReportAllocs()
-	for b.Loop() {
-		Rescore(&w, deals, markets, nil, now)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(deals)), "ns/deal")
+	return w, deals, NewMarketCache(comps, CompsOptions{}, now), now
 }

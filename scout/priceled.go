@@ -95,9 +95,10 @@ func weightScale(w, def float64) float64 {
 	return math.Max(0, math.Min(maxWeightScale, w/def))
 }
 
-// priceLedScore is the total of a listing with a market value, and its
-// components with their points.
-func priceLedScore(in *ScoreInput, w *weightSet, title titleWords, sig Signals, comps map[string]Component) float64 {
+// priceLedFactors are the parts of a listing's score with a market value:
+// the price against the market in points, and the adjustments at their
+// default weights.
+func priceLedFactors(in *ScoreInput, title titleWords, sig Signals, f *Factors) {
 	l := &in.Listing
 	m := &in.Market
 	reliable := m.Confidence == ConfidenceHigh || m.Confidence == ConfidenceMedium
@@ -142,46 +143,78 @@ func priceLedScore(in *ScoreInput, w *weightSet, title titleWords, sig Signals, 
 	}
 	base = math.Round(base*10) / 10
 	b = appendPointsTail(b, reliable, base)
-	comps[CompMarket] = Component{Value: base / 100, Weight: w.market, Reason: string(b), Points: base}
-	total := base
+	f.add(CompMarket, factor{base / 100, string(b)}, base)
 
-	add := func(name string, f factor, lo, hi, scale float64, pts float64) {
-		pts = math.Round(pts*scale*10) / 10
-		comps[name] = Component{Value: f.value, Weight: math.Round((hi-lo)*scale*10) / 10, Reason: f.reason, Points: pts}
-		total += pts
-	}
 	cf := conditionValue(l)
-	cs := weightScale(w.condition, defaultWeightSet.condition)
-	add(CompCondition, cf, -6, 3, cs, conditionPoints[conditionOf(l)])
+	f.add(CompCondition, cf, conditionPoints[conditionOf(l)])
 	rf := recencyValue(l, in.Now)
-	add(CompRecency, rf, 0, recencyPointsMax, weightScale(w.recency, defaultWeightSet.recency), rf.value*recencyPointsMax)
+	f.add(CompRecency, rf, rf.value*recencyPointsMax)
 	horizon := distanceHorizonMi
 	if in.Watch != nil && in.Watch.RadiusMi > 0 {
 		horizon = in.Watch.RadiusMi
 	}
 	df := distanceValue(in.DistanceMi, horizon)
-	add(CompDistance, df, 0, distancePointsMax, weightScale(w.distance, defaultWeightSet.distance), df.value*distancePointsMax)
-	pf := photosValue(l)
-	add(CompPhotos, pf, photoPointsNone, photoPointsMany, weightScale(w.photos, defaultWeightSet.photos), photoPoints(l))
+	f.add(CompDistance, df, df.value*distancePointsMax)
+	f.add(CompPhotos, photosValue(l), photoPoints(l))
 	kf := keywordValue(in.Terms, title)
-	add(CompKeyword, kf, 0, keywordPointsMax, weightScale(w.keyword, defaultWeightSet.keyword), kf.value*keywordPointsMax)
+	f.add(CompKeyword, kf, kf.value*keywordPointsMax)
+
+	penalty, why := signalPenalty(sig, in.Terms)
+	f.Risk = Risk{Kind: RiskPoints, Why: why, Penalty: penalty, Verify: verifyReason(sig, l, unit, known, m, reliable),
+		Limit: verifyLimit(in.Watch)}
+}
+
+// adjustmentRange is an adjustment's points at each end with the default
+// weights, and its weight and default weight in ws.
+func adjustmentRange(name string, ws *weightSet) (lo, hi, w, def float64) {
+	switch name {
+	case CompCondition:
+		return -6, 3, ws.condition, defaultWeightSet.condition
+	case CompRecency:
+		return 0, recencyPointsMax, ws.recency, defaultWeightSet.recency
+	case CompDistance:
+		return 0, distancePointsMax, ws.distance, defaultWeightSet.distance
+	case CompPhotos:
+		return photoPointsNone, photoPointsMany, ws.photos, defaultWeightSet.photos
+	case CompKeyword:
+		return 0, keywordPointsMax, ws.keyword, defaultWeightSet.keyword
+	}
+	return 0, 0, 0, 0
+}
+
+// priceLedTotal is the total of a price-led score, with its components and
+// their points: the market's points, each adjustment scaled by its weight
+// over its default, the penalty scaled likewise, and the "verify" cap.
+func (f *Factors) priceLedTotal(w *weightSet, comps map[string]Component) float64 {
+	var total float64
+	for _, p := range f.Parts() {
+		if p.Name == CompMarket {
+			comps[p.Name] = Component{Value: p.Value, Weight: w.market, Reason: p.Reason, Points: p.Points}
+			total = p.Points
+			continue
+		}
+		lo, hi, weight, def := adjustmentRange(p.Name, w)
+		scale := weightScale(weight, def)
+		pts := math.Round(p.Points*scale*10) / 10
+		comps[p.Name] = Component{Value: p.Value, Weight: math.Round((hi-lo)*scale*10) / 10, Reason: p.Reason, Points: pts}
+		total += pts
+	}
 
 	// Penalties and the "verify" cap.
-	penalty, why := signalPenalty(sig, in.Terms)
-	penalty *= weightScale(w.risk, defaultWeightSet.risk)
+	r := &f.Risk
+	penalty := r.Penalty * weightScale(w.risk, defaultWeightSet.risk)
 	var notes []string
-	if why != "" {
-		notes = append(notes, why+" (−"+trimPoints(penalty)+")")
+	if r.Why != "" {
+		notes = append(notes, r.Why+" (−"+trimPoints(penalty)+")")
 	}
 	total -= penalty
-	if v := verifyReason(sig, l, unit, known, m, reliable); v != "" {
-		limit := verifyLimit(in.Watch)
-		if total > limit {
-			notes = append(notes, "verify: "+v+"; score capped at "+trimPoints(limit)+", digest only")
-			penalty += total - limit
-			total = limit
+	if r.Verify != "" {
+		if total > r.Limit {
+			notes = append(notes, "verify: "+r.Verify+"; score capped at "+trimPoints(r.Limit)+", digest only")
+			penalty += total - r.Limit
+			total = r.Limit
 		} else {
-			notes = append(notes, "verify: "+v)
+			notes = append(notes, "verify: "+r.Verify)
 		}
 	}
 	rc := Component{Value: 1, Weight: w.risk, Reason: reasonNoSignals}
@@ -302,33 +335,6 @@ func verifyLimit(w *Watch) float64 {
 		threshold = w.MinScore
 	}
 	return math.Max(0, math.Min(verifyCap, threshold-verifyMargin))
-}
-
-// applySignals is the signals' effect on a score without a market: the
-// total is divided by 1 + the risk weight for junk, a non-offer, an
-// accessory the query does not ask for, a lot or a placeholder, and a scam
-// phrase caps it under the threshold.
-func applySignals(sig Signals, in *ScoreInput, weight, total float64, comps map[string]Component) float64 {
-	penalty, why := signalPenalty(sig, in.Terms)
-	var notes []string
-	if penalty > 0 {
-		notes = append(notes, why+": score divided by "+trimPoints(1+weight))
-		total /= 1 + weight
-	}
-	if sig.Scam != "" {
-		limit := verifyLimit(in.Watch)
-		notes = append(notes, "verify: scam phrase "+strconv.Quote(sig.Scam))
-		if total > limit {
-			notes[len(notes)-1] += "; score capped at " + trimPoints(limit) + ", digest only"
-			total = limit
-		}
-	}
-	if len(notes) == 0 {
-		comps[CompRisk] = Component{Value: 1, Weight: weight, Reason: reasonNoSignals}
-		return total
-	}
-	comps[CompRisk] = Component{Value: 0, Weight: weight, Reason: strings.Join(notes, "; ")}
-	return total
 }
 
 func trimPoints(p float64) string { return strconv.FormatFloat(math.Round(p*10)/10, 'f', -1, 64) }
