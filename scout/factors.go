@@ -263,15 +263,12 @@ func weightedFactors(in *ScoreInput, limit int64, hasLimit bool, title titleWord
 	f.add(CompKeyword, keywordValue(in.Terms, title), 0)
 }
 
-// weightedTotal is the weighted mean of the components × 100; the market
-// weighs its weight × its confidence's (1 high, .75 medium, .5 low).
+// weightedTotal is the weighted mean of the components × 100. A market in
+// it has weight 0, since a positive market weight makes the score price-led.
 func (f *Factors) weightedTotal(w *weightSet, comps map[string]Component) float64 {
 	var sum, den float64
 	for _, p := range f.Parts() {
 		weight := w.of(p.Name)
-		if p.Name == CompMarket {
-			weight *= confidenceWeight[f.Market.Confidence]
-		}
 		comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
 		sum += p.Value * weight
 		den += weight

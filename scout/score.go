@@ -43,26 +43,29 @@ var conditionFactors = func() map[Condition]factor {
 	return m
 }()
 
-// confidenceWeight scales the market weight: a median from a handful of
-// scattered comps should move the score less than one from many tight ones.
-var confidenceWeight = map[string]float64{ConfidenceHigh: 1, ConfidenceMedium: .75, ConfidenceLow: .5}
-
 // ScoreDeal scores a listing for a watch, 0–100, with every component explained.
 //
 // Weights: w overrides DefaultWeights, and the watch's Settings.Weights
 // override both; a missing entry takes the default, so ScoreDeal(in, nil) uses
 // the defaults.
 //
-// With a market value or a watch max price, the total is the weighted mean of
-// the components that apply — market (weight × confidence: 1 high, .75
-// medium, .5 low), limit, free (only for free items), condition, recency,
-// distance, photos, keyword — × 100. With neither, it is the original Deal
-// Scout formula (see fallbackScore) and Score.Fallback is set.
+// With a market value and a market weight above 0, the score is price-led
+// (priceled.go, Score.PriceLed): the price against the market in points,
+// adjusted by the other components. Otherwise, with a market value (weighing
+// nothing, shown for the explanation) or a watch max price, the total is the
+// weighted mean of the components that apply — market, limit, free (only
+// for free items), condition, recency, distance, photos, keyword — × 100.
+// With neither, it is the original Deal Scout formula (see fallbackTotal)
+// and Score.Fallback is set.
 //
-// Risk: when the title signals a different thing ("for parts", "wanted", …)
-// the total is divided by 1 + the risk weight (by 2 with the default weight 1;
-// a risk weight of 0 turns the penalty off). It is a divisor rather than a
-// term of the mean so that a clean title does not lift every score.
+// Risk: outside a price-led score, a title or description that signals a
+// different thing ("for parts", "wanted", an accessory, a lot, …) divides
+// the total by 1 + the risk weight (by 2 with the default weight 1; a risk
+// weight of 0 turns the penalty off). It is a divisor rather than a term of
+// the mean so that a clean title does not lift every score. A price-led
+// score subtracts points instead.
+//
+// ScoreDeal is ComputeFactors, then Factors.Apply.
 //
 // The total is clamped to 0..100 and rounded to one decimal.
 func ScoreDeal(in ScoreInput, w Weights) Score {
