@@ -54,6 +54,7 @@ func TestFactorsApplyOtherWeights(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("modes %v (0 fallback, 1 weighted, 2 price-led), %d applied, %d refused", modes, applied, refused)
 	// The inputs reach every mode and both outcomes, or the test proves little.
 	if modes[ModeFallback] < 50 || modes[ModeWeighted] < 50 || modes[ModePriceLed] < 50 || refused < 50 || applied < 1000 {
 		t.Errorf("coverage too thin: modes %v, %d applied, %d refused", modes, applied, refused)
