@@ -212,11 +212,31 @@ func (f *Factors) apply(w *weightSet) (Score, bool) {
 func fallbackFactors(in *ScoreInput, title titleWords, f *Factors) {
 	l := &in.Listing
 	f.add(CompPrice, priceValue(l), 0)
+	f.addListingParts(in, distanceHorizonMi, title)
+}
+
+// addListingParts adds the components of a weighted mean that every score
+// has: condition, recency, distance (against horizon miles), photos and
+// keyword.
+func (f *Factors) addListingParts(in *ScoreInput, horizon float64, title titleWords) {
+	l := &in.Listing
 	f.add(CompCondition, conditionValue(l), 0)
 	f.add(CompRecency, recencyValue(l, in.Now), 0)
-	f.add(CompDistance, distanceValue(in.DistanceMi, distanceHorizonMi), 0)
+	f.add(CompDistance, distanceValue(in.DistanceMi, horizon), 0)
 	f.add(CompPhotos, photosValue(l), 0)
 	f.add(CompKeyword, keywordValue(in.Terms, title), 0)
+}
+
+// weighParts records each part as a component with its weight, and returns
+// the sum of value × weight and the sum of the weights, in part order.
+func (f *Factors) weighParts(w *weightSet, comps map[string]Component) (sum, weights float64) {
+	for _, p := range f.Parts() {
+		weight := w.of(p.Name)
+		comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
+		sum += p.Value * weight
+		weights += weight
+	}
+	return sum, weights
 }
 
 // fallbackTotal is the original formula. It divides by 9, not 9.1: keyword
@@ -224,12 +244,7 @@ func fallbackFactors(in *ScoreInput, title titleWords, f *Factors) {
 // sum of the weights other than keyword, which is 9 for the defaults (or by
 // all of them if that is 0).
 func (f *Factors) fallbackTotal(w *weightSet, comps map[string]Component) float64 {
-	sum := 0.0
-	for _, p := range f.Parts() {
-		weight := w.of(p.Name)
-		comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
-		sum += p.Value * weight
-	}
+	sum, _ := f.weighParts(w, comps)
 	den := w.price + w.condition + w.recency + w.distance + w.photos
 	if den <= 0 {
 		den = w.keyword
@@ -256,23 +271,13 @@ func weightedFactors(in *ScoreInput, limit int64, hasLimit bool, title titleWord
 	if in.Watch != nil && in.Watch.RadiusMi > 0 {
 		horizon = in.Watch.RadiusMi
 	}
-	f.add(CompCondition, conditionValue(l), 0)
-	f.add(CompRecency, recencyValue(l, in.Now), 0)
-	f.add(CompDistance, distanceValue(in.DistanceMi, horizon), 0)
-	f.add(CompPhotos, photosValue(l), 0)
-	f.add(CompKeyword, keywordValue(in.Terms, title), 0)
+	f.addListingParts(in, horizon, title)
 }
 
 // weightedTotal is the weighted mean of the components × 100. A market in
 // it has weight 0, since a positive market weight makes the score price-led.
 func (f *Factors) weightedTotal(w *weightSet, comps map[string]Component) float64 {
-	var sum, den float64
-	for _, p := range f.Parts() {
-		weight := w.of(p.Name)
-		comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
-		sum += p.Value * weight
-		den += weight
-	}
+	sum, den := f.weighParts(w, comps)
 	if den <= 0 {
 		return 0
 	}
