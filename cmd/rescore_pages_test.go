@@ -36,7 +36,7 @@ func TestRescorePipelineReusesOnlyScoredPages(t *testing.T) {
 	var calls atomic.Int32
 	seen := map[string]int{}
 	var tally rescoreTally
-	err := rescorePipeline(ctx, st, w.ID, chunk, &tally, func(deals []scout.Deal, _ *rescoreTally) ([]store.ScoreUpdate, error) {
+	err := rescorePipeline(ctx, st, w.ID, chunk, &tally, dealPages(st), func(deals []scout.Deal, _ *rescoreTally) ([]store.ScoreUpdate, error) {
 		before := make([]string, len(deals))
 		for i, d := range deals {
 			before[i] = d.Listing.SourceID

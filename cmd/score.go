@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -24,7 +25,7 @@ type scoreFlags struct {
 	age                                                          time.Duration
 	distance                                                     float64
 	photos                                                       int
-	explain, asJSON                                              bool
+	explain, asJSON, refresh                                     bool
 }
 
 func newScoreCmd(a *app) *cobra.Command {
@@ -33,7 +34,12 @@ func newScoreCmd(a *app) *cobra.Command {
 		Use:   "score",
 		Short: "Re-score stored deals, explain one, or score an item given on the command line",
 		Long: `Without --listing or --title, score re-scores every open deal (all watches, or --watch NAME) with
-the current weights and market comparables, and prints how many changed and by how much.
+the current weights, and prints how many changed and by how much. A poll stores, with each deal, what
+its score depends on besides the weights (its market from the comps of that moment, its age then, its
+condition, distance, photos, warning signs); score applies the current weights to that, which is quick
+and reads no listing. --refresh scores every deal again from its listing instead: markets from today's
+comps and recency at today's clock, as a poll would. Deals stored by an older dealscout, and all deals
+of a watch whose market weight went to or from 0, are scored again from their listings either way.
 
 --listing ID [--watch NAME] --explain shows each component of a stored deal, its weight and reason,
 and the comparables used.
@@ -41,6 +47,7 @@ and the comparables used.
 --title T --price P scores an item ad hoc and stores nothing. With --watch NAME it uses that watch's
 comparables, limits and weights, so --price 0 --explain also shows what the thing is worth.`,
 		Example: `  dealscout score
+  dealscout score --refresh --watch couches
   dealscout score --listing 42 --explain
   dealscout score --title "IKEA Kivik sofa" --price 120 --query sofa --condition good --age 12h --distance-mi 5 --photos 3 --market-price 300`,
 		Args: cobra.NoArgs,
@@ -71,6 +78,7 @@ comparables, limits and weights, so --price 0 --explain also shows what the thin
 	fl.IntVar(&f.photos, "photos", 0, "ad hoc: how many photos it has")
 	fl.StringVar(&f.marketPrice, "market-price", "", "ad hoc: what such an item usually sells for, in currency units")
 	fl.BoolVar(&f.explain, "explain", false, "print every component, its weight and reason, and the comps used")
+	fl.BoolVar(&f.refresh, "refresh", false, "re-score from the listings: markets from today's comps, recency at today's clock (slower)")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	return c
 }
@@ -352,13 +360,13 @@ func nonEmpty(s, def string) string {
 	return s
 }
 
-// rescore recomputes every open deal's score and reports the changes.
+// rescore re-scores every open deal and reports the changes.
 func (a *app) rescore(cmd *cobra.Command, f scoreFlags) error {
 	st, err := a.store(cmd.Context(), true)
 	if err != nil {
 		return err
 	}
-	res, err := Rescore(cmd.Context(), st, f.watch, a.weights(), a.compsOptions(), a.now())
+	res, err := Rescore(cmd.Context(), st, f.watch, a.weights(), a.compsOptions(), a.now(), f.refresh)
 	if err != nil {
 		return notFoundIsUsage(err)
 	}
@@ -381,6 +389,10 @@ type RescoreResult struct {
 	Down      int     `json:"down"`
 	MeanDelta float64 `json:"mean_delta"`
 	MaxDelta  float64 `json:"max_delta"` // the change of largest magnitude, signed
+	// Refreshed counts the deals whose listings were scored again (markets
+	// and recency at the clock of the re-score); the others had the weights
+	// applied to the factors their last poll or refresh stored.
+	Refreshed int `json:"refreshed"`
 }
 
 // rescoreChunk is how many deals a re-score reads and scores at a time; the
@@ -394,14 +406,17 @@ const (
 )
 
 // Rescore re-scores the open deals of one watch (or all) and saves the
-// changed scores. Reading and scoring run beside writing, over chunks, so
-// the two cores of a small server work at once. It is exported for the
-// benchmark.
-func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time) (RescoreResult, error) {
-	return rescore(ctx, st, watch, weights, co, now, rescoreChunk)
+// changed scores. A deal stored as factors gets the weights applied to
+// them, without its listing being read or its comps searched; the other
+// deals, and every deal when refresh is set, are scored again from their
+// listings, with markets from today's comps and recency at now. Reading and
+// scoring run beside writing, over chunks, so the two cores of a small
+// server work at once. It is exported for the benchmark.
+func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time, refresh bool) (RescoreResult, error) {
+	return rescore(ctx, st, watch, weights, co, now, rescoreChunk, refresh)
 }
 
-func rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time, chunk int) (RescoreResult, error) {
+func rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time, chunk int, refresh bool) (RescoreResult, error) {
 	var res RescoreResult
 	var ws []scout.Watch
 	if watch != "" {
@@ -416,58 +431,140 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			return res, err
 		}
 	}
+	var tally rescoreTally
+	for i := range ws {
+		w := &ws[i]
+		resolved := scout.ResolveWeights(weights, w)
+		key, err := scout.WeightsKey(resolved)
+		if err != nil {
+			return res, fmt.Errorf("watch %q: %w", w.Name, err)
+		}
+		wid, err := st.WeightsID(ctx, key)
+		if err != nil {
+			return res, err
+		}
+		full := refresh
+		if !full {
+			if full, err = applyWeights(ctx, st, w, resolved, wid, chunk, &tally); err != nil {
+				return res, err
+			}
+		}
+		if full {
+			if err := rescoreListings(ctx, st, w, weights, wid, co, now, chunk, &tally); err != nil {
+				return res, err
+			}
+		}
+	}
+	return tally.result(), nil
+}
+
+// applyWeights applies the resolved weights to the stored factors of the
+// watch's open deals, and writes the totals with the weight set wid. full is
+// true when some deal needs scoring from its listing instead: one stored
+// before factors were, or one whose formula the new weights change (the
+// market weight crossed 0). Then the pass stops, and what it wrote rolls
+// back with its transaction: deals are read in listing order, so the older
+// deals that lack factors come first, well before a commit (a bulk
+// re-score commits once, at the end; another, after ScoreLockBudget).
+func applyWeights(ctx context.Context, st *store.Store, w *scout.Watch, resolved scout.Weights, wid int64, chunk int,
+	total *rescoreTally) (full bool, err error) {
+	sets, err := st.WeightSets(ctx, resolved[scout.CompMarket] > 0)
+	if err != nil {
+		return false, err
+	}
+	var tally rescoreTally
+	err = rescorePipeline(ctx, st, w.ID, chunk, &tally, factorPages(st),
+		func(p *store.FactorsPage, t *rescoreTally) ([]store.ScoreUpdate, error) {
+			ups := make([]store.ScoreUpdate, len(p.Rows))
+			for i := range p.Rows {
+				r := &p.Rows[i]
+				if !sets[r.WeightsID] {
+					return nil, errNeedsListings
+				}
+				f, err := store.FactorsForTotal(r.Factors)
+				if err != nil {
+					return nil, errNeedsListings // scoring it again writes it anew
+				}
+				total, ok := f.Total(resolved)
+				if !ok {
+					return nil, errNeedsListings
+				}
+				t.add(total - r.Total)
+				ups[i] = store.ScoreUpdate{DealID: r.DealID, Total: total, WeightsID: wid}
+			}
+			return ups, nil
+		})
+	if errors.Is(err, errNeedsListings) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	total.merge(tally)
+	return false, nil
+}
+
+// errNeedsListings stops applying weights: a deal must be scored from its
+// listing.
+var errNeedsListings = errors.New("a deal needs scoring from its listing")
+
+// rescoreListings scores the watch's open deals again from their listings,
+// with today's comps and clock, and stores their factors with the weight
+// set wid.
+func rescoreListings(ctx context.Context, st *store.Store, w *scout.Watch, weights scout.Weights, wid int64,
+	co scout.CompsOptions, now time.Time, chunk int, tally *rescoreTally) error {
 	window := co.Window
 	if window <= 0 {
 		window = scout.DefaultCompsWindow
 	}
-	var tally rescoreTally
-	for i := range ws {
-		w := &ws[i]
-		comps, err := st.Comps(ctx, w.ID, now.Add(-window))
-		if err != nil {
-			return res, err
-		}
-		markets := scout.NewMarketCache(comps, co, now)
-		err = rescorePipeline(ctx, st, w.ID, chunk, &tally,
-			func(deals []scout.Deal, t *rescoreTally) ([]store.ScoreUpdate, error) {
-				scores := scout.Rescore(w, deals, markets, weights, now)
-				ups := make([]store.ScoreUpdate, len(deals))
-				// The job's encodings go into one buffer and become one
-				// string, which each update slices: a string per deal
-				// was 100,000 allocations for the collector to chase.
-				bp := encodeBufs.Get().(*[]byte)
-				defer encodeBufs.Put(bp)
-				buf := (*bp)[:0]
-				ends := make([]int, len(scores))
-				for j, sc := range scores {
-					var err error
-					if buf, err = store.AppendComponents(buf, sc); err != nil {
-						return nil, err
-					}
-					ends[j] = len(buf)
-					t.add(sc.Total - deals[j].Score.Total)
-				}
-				*bp = buf
-				all, start := string(buf), 0
-				for j, end := range ends {
-					ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: scores[j].Total, Components: all[start:end]}
-					start = end
-				}
-				return ups, nil
-			})
-		if err != nil {
-			return res, err
-		}
+	comps, err := st.Comps(ctx, w.ID, now.Add(-window))
+	if err != nil {
+		return err
 	}
-	return tally.result(), nil
+	markets := scout.NewMarketCache(comps, co, now)
+	var t rescoreTally
+	err = rescorePipeline(ctx, st, w.ID, chunk, &t, dealPages(st),
+		func(deals []scout.Deal, t *rescoreTally) ([]store.ScoreUpdate, error) {
+			factors := make([]scout.Factors, len(deals))
+			scores := scout.Rescore(w, deals, markets, weights, now, factors)
+			ups := make([]store.ScoreUpdate, len(deals))
+			// The job's encodings go into one buffer and become one
+			// string, which each update slices: a string per deal
+			// was 100,000 allocations for the collector to chase.
+			bp := encodeBufs.Get().(*[]byte)
+			defer encodeBufs.Put(bp)
+			buf := (*bp)[:0]
+			ends := make([]int, len(scores))
+			for j := range factors {
+				var err error
+				if buf, err = store.AppendFactors(buf, &factors[j]); err != nil {
+					return nil, err
+				}
+				ends[j] = len(buf)
+				t.add(scores[j].Total - deals[j].Score.Total)
+			}
+			*bp = buf
+			all, start := string(buf), 0
+			for j, end := range ends {
+				ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: scores[j].Total, Components: all[start:end], WeightsID: wid}
+				start = end
+			}
+			return ups, nil
+		})
+	if err != nil {
+		return err
+	}
+	t.refreshed = t.deals
+	tally.merge(t)
+	return nil
 }
 
 // rescoreTally counts a re-score's changes. Chunks are scored in parallel,
 // each into its own tally, and merged in chunk order, so the result is the
 // same as one pass in deal order would give.
 type rescoreTally struct {
-	deals, changed, up, down int
-	sum, maxDelta            float64
+	deals, changed, up, down, refreshed int
+	sum, maxDelta                       float64
 }
 
 func (t *rescoreTally) add(delta float64) {
@@ -489,6 +586,7 @@ func (t *rescoreTally) add(delta float64) {
 
 func (t *rescoreTally) merge(o rescoreTally) {
 	t.deals += o.deals
+	t.refreshed += o.refreshed
 	t.changed += o.changed
 	t.up += o.up
 	t.down += o.down
@@ -499,11 +597,57 @@ func (t *rescoreTally) merge(o rescoreTally) {
 }
 
 func (t *rescoreTally) result() RescoreResult {
-	r := RescoreResult{Deals: t.deals, Changed: t.changed, Up: t.up, Down: t.down, MaxDelta: t.maxDelta}
+	r := RescoreResult{Deals: t.deals, Changed: t.changed, Up: t.up, Down: t.down, MaxDelta: t.maxDelta, Refreshed: t.refreshed}
 	if t.changed > 0 {
 		r.MeanDelta = math.Round(t.sum/float64(t.changed)*10) / 10
 	}
 	return r
+}
+
+// pageSource is what a re-score pages through: read fills buf (a page
+// handed back to be reused, or the zero P) with up to limit open deals of
+// the watch whose listing ids are above after, in listing id order, and
+// returns the page, how many deals it holds and the last one's listing id;
+// split cuts a page into jobs of at most n deals.
+type pageSource[P any] struct {
+	read  func(ctx context.Context, buf P, watchID, after int64, limit int) (P, int, int64, error)
+	split func(p P, n int) []P
+}
+
+// dealPages are deals with their listings, for scoring again.
+func dealPages(st *store.Store) pageSource[[]scout.Deal] {
+	return pageSource[[]scout.Deal]{
+		read: func(ctx context.Context, buf []scout.Deal, watchID, after int64, limit int) ([]scout.Deal, int, int64, error) {
+			deals, err := st.DealsForRescore(ctx, buf, watchID, after, limit)
+			if err != nil || len(deals) == 0 {
+				return deals, 0, 0, err
+			}
+			return deals, len(deals), deals[len(deals)-1].Listing.ID, nil
+		},
+		split: func(deals []scout.Deal, n int) [][]scout.Deal { return slices.Collect(slices.Chunk(deals, n)) },
+	}
+}
+
+// factorPages are deals' stored factors, for applying new weights.
+func factorPages(st *store.Store) pageSource[*store.FactorsPage] {
+	return pageSource[*store.FactorsPage]{
+		read: func(ctx context.Context, p *store.FactorsPage, watchID, after int64, limit int) (*store.FactorsPage, int, int64, error) {
+			if p == nil {
+				p = &store.FactorsPage{}
+			}
+			if err := st.FactorsForRescore(ctx, p, watchID, after, limit); err != nil || len(p.Rows) == 0 {
+				return p, 0, 0, err
+			}
+			return p, len(p.Rows), p.Rows[len(p.Rows)-1].ListingID, nil
+		},
+		split: func(p *store.FactorsPage, n int) []*store.FactorsPage {
+			var out []*store.FactorsPage
+			for part := range slices.Chunk(p.Rows, n) {
+				out = append(out, &store.FactorsPage{Rows: part})
+			}
+			return out
+		},
+	}
 }
 
 // rescorePipeline pages through a watch's open deals on one goroutine,
@@ -514,18 +658,18 @@ func (t *rescoreTally) result() RescoreResult {
 // error stops all three stages; chunks already written stay written, which is
 // harmless, since a re-score is idempotent. Each chunk's tally is merged
 // into total in chunk order.
-func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk int, total *rescoreTally,
-	score func([]scout.Deal, *rescoreTally) ([]store.ScoreUpdate, error)) error {
+func rescorePipeline[P any](ctx context.Context, st *store.Store, watchID int64, chunk int, total *rescoreTally,
+	src pageSource[P], score func(P, *rescoreTally) ([]store.ScoreUpdate, error)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type job struct {
-		seq   int
-		deals []scout.Deal
-		page  *rescorePage
+		seq  int
+		part P
+		page *rescorePage[P]
 	}
-	// Pages of deals go back to the reader once every job of theirs is
-	// scored, so a re-score allocates a few pages, not one per chunk.
-	free := make(chan []scout.Deal, 2)
+	// Pages go back to the reader once every job of theirs is scored, so
+	// a re-score allocates a few pages, not one per chunk.
+	free := make(chan P, 2)
 	jobs := make(chan job, 1)
 	writes := make(chan []store.ScoreUpdate, 2)
 	written := make(chan struct{})
@@ -542,7 +686,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 		scorers.Go(func() {
 			for j := range jobs {
 				var t rescoreTally
-				ups, err := score(j.deals, &t)
+				ups, err := score(j.part, &t)
 				j.page.done(free)
 				if err != nil {
 					cancel(err)
@@ -567,22 +711,23 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 		// A small first chunk gets the writer going sooner.
 		limit := min(chunk, firstRescoreChunk)
 		for seq := 0; ; {
-			var buf []scout.Deal
+			var buf P
 			select {
 			case buf = <-free:
 			default:
 			}
-			deals, err := st.DealsForRescore(ctx, buf, watchID, after, limit)
-			if err != nil || len(deals) == 0 {
+			page, n, last, err := src.read(ctx, buf, watchID, after, limit)
+			if err != nil || n == 0 {
 				return err
 			}
-			last := len(deals) < limit
-			after, limit = deals[len(deals)-1].Listing.ID, chunk
+			end := n < limit
+			after, limit = last, chunk
 			// Scored in pieces, so that a watch of a few thousand deals
 			// keeps every scorer busy too.
-			pg := &rescorePage{deals: deals}
-			pg.left.Store(int64((len(deals) + scoreJob - 1) / scoreJob))
-			for part := range slices.Chunk(deals, scoreJob) {
+			parts := src.split(page, scoreJob)
+			pg := &rescorePage[P]{page: page}
+			pg.left.Store(int64(len(parts)))
+			for _, part := range parts {
 				select {
 				case jobs <- job{seq, part, pg}:
 					seq++
@@ -590,7 +735,7 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 					return nil // a later stage failed; its error is the cause
 				}
 			}
-			if last {
+			if end {
 				return nil
 			}
 		}
@@ -613,21 +758,21 @@ func rescorePipeline(ctx context.Context, st *store.Store, watchID int64, chunk 
 // encodeBufs are the scorers' buffers for encoding components.
 var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// rescorePage is one page of deals read for a re-score, shared by the jobs
-// it was cut into.
-type rescorePage struct {
-	deals []scout.Deal
-	left  atomic.Int64 // jobs not yet scored
+// rescorePage is one page read for a re-score, shared by the jobs it was
+// cut into.
+type rescorePage[P any] struct {
+	page P
+	left atomic.Int64 // jobs not yet scored
 }
 
 // done marks one of the page's jobs scored; the last one offers the page
 // back to the reader on free, or drops it when free is full.
-func (p *rescorePage) done(free chan<- []scout.Deal) {
+func (p *rescorePage[P]) done(free chan<- P) {
 	if p.left.Add(-1) != 0 {
 		return
 	}
 	select {
-	case free <- p.deals:
+	case free <- p.page:
 	default:
 	}
 }

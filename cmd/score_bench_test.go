@@ -42,7 +42,7 @@ func BenchmarkRescore50Watches(b *testing.B) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now)
+		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, false)
 		if err != nil {
 			b.Fatal(err)
 		}

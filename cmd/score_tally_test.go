@@ -35,7 +35,7 @@ func TestRescoreTallyOverParallelChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	weights := scout.DefaultWeights()
-	if _, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk); err != nil {
+	if _, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, false); err != nil {
 		t.Fatal(err)
 	}
 	deals, err := st.Deals(ctx, store.DealFilter{Watch: w.Name, Limit: n, MinScore: -1})
@@ -75,7 +75,7 @@ func TestRescoreTallyOverParallelChunks(t *testing.T) {
 	if _, err := st.UpdateScores(ctx, w.ID, ch); err != nil {
 		t.Fatal(err)
 	}
-	got, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk)
+	got, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, false)
 	if err != nil {
 		t.Fatal(err)
 	}

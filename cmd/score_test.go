@@ -130,44 +130,89 @@ func TestScoreRescoresAfterWeightsChange(t *testing.T) {
 }
 
 // BenchmarkRescore100k re-scores 100,000 stored deals of one watch, the way
-// `dealscout score` does after a weight change. Target: under 2 s.
+// `dealscout score` does after a weight change: the new weights applied to
+// the factors stored with each deal. Target: under 2 s. The deals are
+// stored as polls and `score --refresh` leave them: priced against markets
+// of similar listings, so their rows carry markets and comps.
 func BenchmarkRescore100k(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	st := rescoreStore(b, now)
-	w := addWatch(b, st, "bench", "table")
 	const n = 100_000
-	// Stored as a poll stores them: scored, here without comps (the first
-	// poll of a watch has none yet), so the re-score below replaces full
-	// components of the same size rather than growing empty ones.
-	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
-	terms := scout.ParseQuery(w.Query, w.Exclude)
-	for i := 0; i < n; i++ {
-		l := scout.Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: fmt.Sprintf("Oak dining table %d", i%97),
-			PriceCents: int64(10000 + i%300*100), PriceKnown: true, Currency: "USD", Condition: scout.Conditions[i%7],
-			PostedAt: now.Add(-time.Duration(i%72) * time.Hour), Images: []string{"https://example.com/a.jpg"}, ShippingCents: -1}
-		sc := scout.ScoreDeal(scout.ScoreInput{Listing: l, Watch: &w, Terms: terms, Now: now}, nil)
-		batch.Items = append(batch.Items, scout.FetchItem{Listing: l, Score: sc})
+	storeRescoreDeals(b, st, now, n)
+	if res, err := Rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, true); err != nil || res.Refreshed != n {
+		b.Fatalf("refresh before the benchmark: %+v, %v", res, err)
 	}
-	if _, err := st.ApplyFetch(ctx, batch); err != nil {
-		b.Fatal(err)
-	}
-	// Every listing has a photo, so the second set moves condition, which
-	// changes every price-led score.
-	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})}
+	// Every listing has a photo, so the changed set moves condition, which
+	// changes every price-led score. Each run changes the weights: the
+	// changed set first, then back to the defaults.
+	weights := []scout.Weights{scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3}), scout.DefaultWeights()}
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now)
+		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, false)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res.Deals != n || res.Changed == 0 {
-			b.Fatalf("re-scored %d deals, %d changed; want %d, some changed", res.Deals, res.Changed, n)
+		if res.Deals != n || res.Changed == 0 || res.Refreshed != 0 {
+			b.Fatalf("re-scored %d deals, %d changed, %d from their listings; want %d, some changed, none from listings",
+				res.Deals, res.Changed, res.Refreshed, n)
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkRescoreRefresh100k is `dealscout score --refresh` over 100,000
+// deals of one watch: every listing read and scored again, against markets
+// from today's comps (the deals were stored without, as a watch's first
+// poll stores them, so the first run changes every row).
+func BenchmarkRescoreRefresh100k(b *testing.B) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	st := rescoreStore(b, now)
+	const n = 100_000
+	storeRescoreDeals(b, st, now, n)
+	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})}
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Deals != n || res.Changed == 0 || res.Refreshed != n {
+			b.Fatalf("re-scored %d deals, %d changed, %d from their listings; want %d, some changed, all from listings",
+				res.Deals, res.Changed, res.Refreshed, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// storeRescoreDeals stores n deals of one new watch "bench" as its first
+// poll would: scored with their factors, without comps (a first poll has
+// none yet).
+func storeRescoreDeals(b testing.TB, st *store.Store, now time.Time, n int) {
+	ctx := context.Background()
+	w := addWatch(b, st, "bench", "table")
+	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
+	terms := scout.ParseQuery(w.Query, w.Exclude)
+	key, err := scout.WeightsKey(scout.ResolveWeights(nil, &w))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		l := scout.Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: fmt.Sprintf("Oak dining table %d", i%97),
+			PriceCents: int64(10000 + i%300*100), PriceKnown: true, Currency: "USD", Condition: scout.Conditions[i%7],
+			PostedAt: now.Add(-time.Duration(i%72) * time.Hour), Images: []string{"https://example.com/a.jpg"}, ShippingCents: -1}
+		f := scout.ComputeFactors(scout.ScoreInput{Listing: l, Watch: &w, Terms: terms, Now: now}, nil)
+		sc, _ := f.Apply(nil, &w)
+		batch.Items = append(batch.Items, scout.FetchItem{Listing: l, Score: sc, Factors: &f, WeightsKey: key})
+	}
+	if _, err := st.ApplyFetch(ctx, batch); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // TestRescoreCrossesChunksAndWatches re-scores two interleaved watches with
@@ -201,7 +246,7 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 		}
 	}
 	weights := scout.DefaultWeights()
-	res, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk)
+	res, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,13 +275,13 @@ func TestRescoreCrossesChunksAndWatches(t *testing.T) {
 			}
 		}
 	}
-	again, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk)
+	again, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, false)
 	if err != nil || again.Changed != 0 || again.Deals != 2*n {
 		t.Errorf("second re-score: %+v, %v; want %d deals, 0 changed", again, err, 2*n)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := rescore(cancelled, st, "", weights, scout.CompsOptions{}, now, chunk); err == nil {
+	if _, err := rescore(cancelled, st, "", weights, scout.CompsOptions{}, now, chunk, false); err == nil {
 		t.Error("re-score with a cancelled context returned no error")
 	}
 }

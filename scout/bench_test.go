@@ -78,10 +78,10 @@ func BenchmarkNormalize(b *testing.B) {
 // figure the 100,000-deal re-score budget is about.
 func BenchmarkRescore(b *testing.B) {
 	w, deals, markets, now := rescoreBench()
-	Rescore(&w, deals, markets, nil, now) // fill the market cache
+	Rescore(&w, deals, markets, nil, now, nil) // fill the market cache
 	b.ReportAllocs()
 	for b.Loop() {
-		Rescore(&w, deals, markets, nil, now)
+		Rescore(&w, deals, markets, nil, now, nil)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(deals)), "ns/deal")
 }

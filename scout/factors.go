@@ -178,29 +178,46 @@ func computeFactors(in *ScoreInput, priceLed bool, f *Factors) {
 // apply is Apply with the weights resolved. Its arithmetic is the scoring's
 // own, in the same order, so the totals are the same to the last bit.
 func (f *Factors) apply(w *weightSet) (Score, bool) {
-	if f.Mode != ModeFallback && f.Market.Known() && (f.Mode == ModePriceLed) != (w.market > 0) {
+	s := Score{Components: make(map[string]Component, f.n+1), Market: f.Market}
+	total, ok := f.total(w, s.Components)
+	if !ok {
 		return Score{}, false
 	}
-	s := Score{Components: make(map[string]Component, f.n+1), Market: f.Market}
+	s.Fallback, s.PriceLed = f.Mode == ModeFallback, f.Mode == ModePriceLed
+	s.Total = total
+	return s, true
+}
+
+// Total is the total that Apply would give with the weights, resolved as
+// ResolveWeights resolves them, without building the explanation: what a
+// re-score after a weight change writes for each deal.
+func (f *Factors) Total(w Weights) (float64, bool) {
+	ws := resolveWeights(w, nil)
+	return f.total(&ws, nil)
+}
+
+// total is the score's total with the weights, recording each component in
+// comps unless comps is nil. Both ways run the same arithmetic.
+func (f *Factors) total(w *weightSet, comps map[string]Component) (float64, bool) {
+	if f.Mode != ModeFallback && f.Market.Known() && (f.Mode == ModePriceLed) != (w.market > 0) {
+		return 0, false
+	}
 	var total float64
 	switch f.Mode {
 	case ModeFallback:
-		s.Fallback = true
-		total = f.fallbackTotal(w, s.Components)
+		total = f.fallbackTotal(w, comps)
 		if f.Risk.Kind == RiskTitle {
-			total = f.Risk.applyTitle(w.risk, total, s.Components)
+			total = f.Risk.applyTitle(w.risk, total, comps)
 		} else {
-			total = f.Risk.applySignals(w.risk, total, s.Components)
+			total = f.Risk.applySignals(w.risk, total, comps)
 		}
 	case ModePriceLed:
-		s.PriceLed = true
-		total = f.priceLedTotal(w, s.Components)
+		total = f.priceLedTotal(w, comps)
 	default:
-		total = f.weightedTotal(w, s.Components)
-		total = f.Risk.applySignals(w.risk, total, s.Components)
+		total = f.weightedTotal(w, comps)
+		total = f.Risk.applySignals(w.risk, total, comps)
 	}
-	s.Total = math.Round(math.Max(0, math.Min(100, total))*10) / 10
-	return s, true
+	return math.Round(math.Max(0, math.Min(100, total))*10) / 10, true
 }
 
 // fallbackFactors are the original formula's components:
@@ -232,7 +249,9 @@ func (f *Factors) addListingParts(in *ScoreInput, horizon float64, title titleWo
 func (f *Factors) weighParts(w *weightSet, comps map[string]Component) (sum, weights float64) {
 	for _, p := range f.Parts() {
 		weight := w.of(p.Name)
-		comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
+		if comps != nil {
+			comps[p.Name] = Component{Value: p.Value, Weight: weight, Reason: p.Reason}
+		}
 		sum += p.Value * weight
 		weights += weight
 	}
@@ -320,6 +339,12 @@ func signalsRisk(sig Signals, in *ScoreInput) Risk {
 // applyTitle records the risk component of the original formula and
 // divides the total when the title signals a different thing.
 func (r *Risk) applyTitle(weight, total float64, comps map[string]Component) float64 {
+	if comps == nil {
+		if r.Flagged {
+			return total / (1 + weight)
+		}
+		return total
+	}
 	if !r.Flagged {
 		comps[CompRisk] = Component{Value: 1, Weight: weight, Reason: reasonNoRisk}
 		return total
@@ -337,6 +362,15 @@ func (r *Risk) applyTitle(weight, total float64, comps map[string]Component) flo
 // accessory the query does not ask for, a lot or a placeholder, and a scam
 // phrase caps it under the threshold.
 func (r *Risk) applySignals(weight, total float64, comps map[string]Component) float64 {
+	if comps == nil {
+		if r.Flagged {
+			total /= 1 + weight
+		}
+		if r.Verify != "" && total > r.Limit {
+			total = r.Limit
+		}
+		return total
+	}
 	var notes []string
 	if r.Flagged {
 		notes = append(notes, r.Why+": score divided by "+trimPoints(1+weight))

@@ -41,6 +41,10 @@ func TestFactorsApplyOtherWeights(t *testing.T) {
 		for j, w1 := range others {
 			got, ok := f.Apply(w1, in.Watch)
 			want := ScoreDeal(in, w1)
+			// Total, the re-score's way, agrees with Apply, bit for bit.
+			if total, tok := f.Total(ResolveWeights(w1, in.Watch)); tok != ok || ok && math.Float64bits(total) != math.Float64bits(got.Total) {
+				t.Errorf("case %d, weights %d: Total = %v (ok %v), Apply's total %v (ok %v)", i, j, total, tok, got.Total, ok)
+			}
 			if !ok {
 				refused++
 				if (f.Mode == ModePriceLed) == want.PriceLed || want.Fallback {
@@ -86,5 +90,73 @@ func TestFactorsDoNotDependOnWeights(t *testing.T) {
 		if fmt.Sprintf("%#v", a) != fmt.Sprintf("%#v", b) {
 			t.Fatalf("case %d: factors differ with the weights:\n%+v\n%+v", i, a, b)
 		}
+	}
+}
+
+// TestResolvedWeightsStandInForTheWatch: what a deal stores — its factors,
+// rebuilt by NewFactors, and its weights resolved and keyed — scores as the
+// factors do with the weights and the watch. A stored deal names only its
+// weight set, not its watch's overrides, so this is what its explanation
+// depends on.
+func TestResolvedWeightsStandInForTheWatch(t *testing.T) {
+	t.Parallel()
+	sets := []Weights{nil, {CompMarket: 0}, {CompPhotos: 5, CompCondition: 3}, {CompRecency: 0.1, CompRisk: 0, CompKeyword: 1e-9}}
+	var withWatchWeights int
+	for i := range goldenCases {
+		in, w0, _ := goldenInput(uint64(i))
+		f := ComputeFactors(in, w0)
+		var profit *int64
+		if f.HasProfit {
+			profit = &f.Profit
+		}
+		g, err := NewFactors(f.Mode, f.Market, f.Parts(), f.Risk, profit)
+		if err != nil {
+			t.Fatalf("case %d: NewFactors: %v", i, err)
+		}
+		if in.Watch != nil && len(in.Watch.Settings.Weights) > 0 {
+			withWatchWeights++
+		}
+		for j, w := range sets {
+			key, err := WeightsKey(ResolveWeights(w, in.Watch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := ParseWeightsKey(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantOK := f.Apply(w, in.Watch)
+			got, ok := g.Apply(stored, nil)
+			if ok != wantOK || ok && !sameScore(got, want) {
+				t.Fatalf("case %d, weights %d (%s): stored factors and weights give (ok %v)\n%+v\nwant (ok %v)\n%+v",
+					i, j, key, ok, got, wantOK, want)
+			}
+		}
+	}
+	if withWatchWeights < 20 {
+		t.Errorf("only %d golden inputs have a watch with weights of its own: the test proves little", withWatchWeights)
+	}
+}
+
+func TestWeightsKey(t *testing.T) {
+	t.Parallel()
+	x, y := 0.1, 0.2 // variables: as constants 0.1 + 0.2 is exactly 0.3
+	a, err := WeightsKey(ResolveWeights(Weights{CompPhotos: x + y}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := WeightsKey(ResolveWeights(DefaultWeights().Merge(map[string]float64{CompPhotos: 0.30000000000000004}), nil))
+	if a != b {
+		t.Errorf("equal weight sets, different keys:\n%s\n%s", a, b)
+	}
+	w, err := ParseWeightsKey(a)
+	if err != nil || w[CompPhotos] != x+y || len(w) != len(ComponentNames) {
+		t.Errorf("ParseWeightsKey(%s) = %v, %v", a, w, err)
+	}
+	if _, err := WeightsKey(Weights{CompPhotos: math.NaN()}); err == nil {
+		t.Error("a NaN weight was given a key")
+	}
+	if _, err := ParseWeightsKey(`{"photos":`); err == nil {
+		t.Error("a broken key parsed")
 	}
 }

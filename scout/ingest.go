@@ -130,6 +130,11 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f *fetched, terms Terms, 
 	}
 	in := &batchIngest{p: p, w: w, terms: terms, weights: p.Weights.Merge(w.Settings.Weights), now: now, stored: comps,
 		backfill: !w.Backfilled && !p.AlertBackfill}
+	key, err := WeightsKey(ResolveWeights(in.weights, w))
+	if err != nil {
+		return fmt.Errorf("watch %q: %w", w.Name, err)
+	}
+	in.weightsKey = key
 	if pr := f.prep; pr != nil {
 		in.first = pr.first
 		in.markets = NewMarketCache(withBatch(comps, pr.comps.items, func(k string) bool { return pr.first[k].priced }), p.Comps, now)
@@ -173,16 +178,18 @@ func (p *Poller) ingest(ctx context.Context, w *Watch, f *fetched, terms Terms, 
 // batchIngest is one fetch's ingest state, and the scratch space its
 // batches reuse.
 type batchIngest struct {
-	p        *Poller
-	w        *Watch
-	terms    Terms
-	weights  Weights
-	now      time.Time
-	markets  *MarketCache
-	first    map[string]firstAt // an answer held whole: its listings, normalised and where first
-	backfill bool
-	pos      int // the position of the next listing in the answer
-	counts   Counts
+	p       *Poller
+	w       *Watch
+	terms   Terms
+	weights Weights
+	// weightsKey names the resolved weights, stored with each deal's factors.
+	weightsKey string
+	now        time.Time
+	markets    *MarketCache
+	first      map[string]firstAt // an answer held whole: its listings, normalised and where first
+	backfill   bool
+	pos        int // the position of the next listing in the answer
+	counts     Counts
 
 	// An answer read a batch at a time: the listings read so far, those of
 	// them that are comps, and the stored comps.
@@ -284,8 +291,9 @@ func (in *batchIngest) batch(ctx context.Context, fw FetchWriter, ls []Listing) 
 			items = append(items, FetchItem{Listing: l, Keep: true, DistanceMi: dists[i], DuplicateOf: k.DuplicateOf})
 			continue
 		}
-		sc := ScoreDeal(ScoreInput{Listing: l, Watch: w, Terms: in.terms, DistanceMi: dists[i], Market: in.markets.For(l), Now: now}, in.weights)
-		item := FetchItem{Listing: l, Score: sc, DistanceMi: dists[i]}
+		f := ComputeFactors(ScoreInput{Listing: l, Watch: w, Terms: in.terms, DistanceMi: dists[i], Market: in.markets.For(l), Now: now}, in.weights)
+		sc, _ := f.Apply(in.weights, w) // the weights that chose the mode: never refused
+		item := FetchItem{Listing: l, Score: sc, Factors: &f, WeightsKey: in.weightsKey, DistanceMi: dists[i]}
 		if existed {
 			item.DuplicateOf = k.DuplicateOf
 			item.PriceChanged = k.PriceCents != l.PriceCents || k.Currency != l.Currency

@@ -92,8 +92,15 @@ type FetchItem struct {
 	// Keep: the listing and its deal are stored as they are (Known.Unchanged)
 	// and only seen again; Score is not computed and nothing is rewritten.
 	// Its score catches up with the market at the next re-score.
-	Keep          bool
-	Score         Score
+	Keep  bool
+	Score Score
+	// Factors, when set, are what Score was computed from, and WeightsKey
+	// the resolved weights it was computed with: the store keeps both, so
+	// that a re-score after a weight change applies the new weights to
+	// them instead of scoring the listing again. Without them the store
+	// keeps Score's components, and a re-score scores the listing again.
+	Factors       *Factors
+	WeightsKey    string
 	DistanceMi    *float64
 	PriceChanged  bool // the price differs from the stored one: add history
 	PriceDrop     bool

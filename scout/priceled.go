@@ -189,33 +189,42 @@ func (f *Factors) priceLedTotal(w *weightSet, comps map[string]Component) float6
 	var total float64
 	for _, p := range f.Parts() {
 		if p.Name == CompMarket {
-			comps[p.Name] = Component{Value: p.Value, Weight: w.market, Reason: p.Reason, Points: p.Points}
+			if comps != nil {
+				comps[p.Name] = Component{Value: p.Value, Weight: w.market, Reason: p.Reason, Points: p.Points}
+			}
 			total = p.Points
 			continue
 		}
 		lo, hi, weight, def := adjustmentRange(p.Name, w)
 		scale := weightScale(weight, def)
 		pts := math.Round(p.Points*scale*10) / 10
-		comps[p.Name] = Component{Value: p.Value, Weight: math.Round((hi-lo)*scale*10) / 10, Reason: p.Reason, Points: pts}
+		if comps != nil {
+			comps[p.Name] = Component{Value: p.Value, Weight: math.Round((hi-lo)*scale*10) / 10, Reason: p.Reason, Points: pts}
+		}
 		total += pts
 	}
 
 	// Penalties and the "verify" cap.
 	r := &f.Risk
 	penalty := r.Penalty * weightScale(w.risk, defaultWeightSet.risk)
+	total -= penalty
+	capped := r.Verify != "" && total > r.Limit
+	if capped {
+		penalty += total - r.Limit
+		total = r.Limit
+	}
+	if comps == nil {
+		return total
+	}
 	var notes []string
 	if r.Why != "" {
-		notes = append(notes, r.Why+" (−"+trimPoints(penalty)+")")
+		notes = append(notes, r.Why+" (−"+trimPoints(r.Penalty*weightScale(w.risk, defaultWeightSet.risk))+")")
 	}
-	total -= penalty
-	if r.Verify != "" {
-		if total > r.Limit {
-			notes = append(notes, "verify: "+r.Verify+"; score capped at "+trimPoints(r.Limit)+", digest only")
-			penalty += total - r.Limit
-			total = r.Limit
-		} else {
-			notes = append(notes, "verify: "+r.Verify)
-		}
+	switch {
+	case capped:
+		notes = append(notes, "verify: "+r.Verify+"; score capped at "+trimPoints(r.Limit)+", digest only")
+	case r.Verify != "":
+		notes = append(notes, "verify: "+r.Verify)
 	}
 	rc := Component{Value: 1, Weight: w.risk, Reason: reasonNoSignals}
 	if len(notes) > 0 {

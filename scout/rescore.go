@@ -313,23 +313,31 @@ func capTitle(s string, n int) string {
 }
 
 // Rescore recomputes the scores of a watch's deals with the current weights
-// and comps, in the order given.
+// and comps, in the order given, and the factors of each into factors[i]
+// when factors is not nil (it must then be as long as deals).
 //
 // Each score is ScoreDeal's for the deal. The weights are resolved once for
 // the watch rather than for every deal, and the profits share one slice
 // instead of taking an allocation each.
-func Rescore(w *Watch, deals []Deal, markets *MarketCache, weights Weights, now time.Time) []Score {
+func Rescore(w *Watch, deals []Deal, markets *MarketCache, weights Weights, now time.Time, factors []Factors) []Score {
 	terms := ParseQuery(w.Query, w.Exclude)
 	ws := resolveWeights(weights, w)
 	out := make([]Score, len(deals))
 	profits := make([]int64, len(deals))
+	var scratch Factors
 	for i := range deals {
 		d := &deals[i]
 		in := ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
 			Market: markets.For(d.Listing), Now: now}
-		s, profit, ok := scoreDeal(&in, &ws)
-		if ok {
-			profits[i] = profit
+		f := &scratch
+		if factors != nil {
+			f = &factors[i]
+		}
+		*f = Factors{}
+		computeFactors(&in, ws.market > 0, f)
+		s, _ := f.apply(&ws) // computed for these weights: the mode agrees
+		if f.HasProfit {
+			profits[i] = f.Profit
 			s.ProfitCents = &profits[i]
 		}
 		out[i] = s

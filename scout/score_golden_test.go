@@ -308,16 +308,21 @@ func TestRescoreMatchesScoreDeal(t *testing.T) {
 			deals[i] = Deal{ID: int64(i + 1), Listing: in.Listing, DistanceMi: in.DistanceMi}
 		}
 		markets := NewMarketCache(comps, CompsOptions{}, goldenNow)
-		got := Rescore(w, deals, markets, weights, goldenNow)
+		factors := make([]Factors, len(deals))
+		got := Rescore(w, deals, markets, weights, goldenNow, factors)
 		terms := ParseQuery(w.Query, w.Exclude)
 		for i, d := range deals {
-			want := ScoreDeal(ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
-				Market: markets.For(d.Listing), Now: goldenNow}, weights)
+			in := ScoreInput{Listing: d.Listing, Watch: w, Terms: terms, DistanceMi: d.DistanceMi,
+				Market: markets.For(d.Listing), Now: goldenNow}
+			want := ScoreDeal(in, weights)
 			if got[i].ProfitCents != nil {
 				priced++
 			}
 			if !reflect.DeepEqual(got[i], want) {
 				t.Fatalf("deal %d of watch %q:\nRescore   %+v\nScoreDeal %+v", i, w.Name, got[i], want)
+			}
+			if wantF := ComputeFactors(in, weights); !reflect.DeepEqual(factors[i], wantF) {
+				t.Fatalf("deal %d of watch %q: Rescore's factors\n%+v\nComputeFactors\n%+v", i, w.Name, factors[i], wantF)
 			}
 		}
 	}

@@ -121,7 +121,8 @@ func CheckBackup(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: reading its schema version: %w", ErrNotBackup, path, err)
 	}
-	bin, err := binaryVersion(db)
+	// Go migrations count too: the newest may be one.
+	bin, err := newestMigration()
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,12 @@ type DealFilter struct {
 	Limit    int
 }
 
-const dealSelect = `SELECT d.id, d.watch_id, w.name, d.score, d.components, d.distance_mi, d.status, d.first_seen,
+const dealSelect = `SELECT d.id, d.watch_id, w.name, d.score, d.components, sw.weights, d.distance_mi, d.status, d.first_seen,
 	l.id, l.source, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known, l.free, l.condition,
 	l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url, l.images, l.shipping_cents,
 	l.auction, l.seller, l.duplicate_of
-	FROM deals d JOIN listings l ON l.id = d.listing_id JOIN watches w ON w.id = d.watch_id`
+	FROM deals d JOIN listings l ON l.id = d.listing_id JOIN watches w ON w.id = d.watch_id
+	LEFT JOIN score_weights sw ON sw.id = d.weights_id`
 
 // Deals lists matched deals, best first.
 func (s *Store) Deals(ctx context.Context, f DealFilter) ([]scout.Deal, error) {
@@ -114,17 +115,18 @@ func scanDeal(r rowScanner) (scout.Deal, error) {
 		comps, cond, images string
 		dist, lat, lng      sql.NullFloat64
 		first, posted       sql.NullString
+		weights             sql.NullString
 		dup                 sql.NullInt64
 	)
 	l := &d.Listing
-	err := r.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score.Total, &comps, &dist, &d.Status, &first,
+	err := r.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score.Total, &comps, &weights, &dist, &d.Status, &first,
 		&l.ID, &l.Source, &l.SourceID, &l.Title, &l.Description, &l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond,
 		&l.Category, &posted, &lat, &lng, &l.PostalCode, &l.Country, &l.LocationText, &l.URL, &images, &l.ShippingCents,
 		&l.Auction, &l.Seller, &dup)
 	if err != nil {
 		return d, err
 	}
-	if d.Score, err = decodeScore([]byte(comps), d.Score.Total); err != nil {
+	if d.Score, err = decodeDealScore([]byte(comps), d.Score.Total, weights); err != nil {
 		return d, fmt.Errorf("deal %d has a corrupt score: %w", d.ID, err)
 	}
 	_ = json.Unmarshal([]byte(images), &l.Images)
@@ -145,9 +147,14 @@ func scanDeal(r rowScanner) (scout.Deal, error) {
 
 // ScoreUpdate is one deal's new score, already encoded.
 type ScoreUpdate struct {
-	DealID     int64
-	Total      float64
-	Components string // from AppendComponents
+	DealID int64
+	Total  float64
+	// Components, from AppendFactors (with WeightsID) or AppendComponents
+	// (WeightsID 0), replace the stored ones; empty, they are kept, and only
+	// the total and the weight set change: new weights applied to stored
+	// factors.
+	Components string
+	WeightsID  int64 // score_weights.id; 0 for none
 }
 
 // ScoreLockBudget is how long UpdateScores holds the write lock at a time
@@ -176,7 +183,9 @@ var scoreIndexes = []string{"deals_watch_score", "deals_score"}
 
 // UpdateScores saves a watch's re-computed scores as they arrive on chunks,
 // until chunks is closed or ctx is done, leaving alone the rows whose stored
-// components are already the same, and returns how many rows it rewrote. It
+// components and weight set are already the same, and returns how many rows
+// it rewrote. A row whose components it keeps keeps its updated_at too: that
+// says when the factors were computed, which a poll reads (keepScoreFor). It
 // commits when chunks closes and, unless the re-score is a bulk one, whenever
 // it has held the write lock for ScoreLockBudget. A failure rolls back only
 // the open transaction, which is harmless to a re-score: running it again
@@ -239,16 +248,21 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 		}
 		// One statement per row beats a json_each batch: the components
 		// are JSON themselves, and escaping them into a JSON string only
-		// for SQLite to unescape cost a third of the time. ?2 is bound
-		// once and used twice. now is the same for every row, so it is
-		// written into the statement rather than bound 100,000 times; ts
-		// gives only digits and "-:.TZ", nothing to quote.
-		stmt, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, components = ?2, updated_at = '`+now+`'
-			WHERE id = ?3 AND components IS NOT ?2`) // #nosec G202 -- now is ts's fixed layout
+		// for SQLite to unescape cost a third of the time. ?2 and ?4 are
+		// bound once and used twice. now is the same for every row, so it
+		// is written into the statement rather than bound 100,000 times;
+		// ts gives only digits and "-:.TZ", nothing to quote.
+		full, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, components = ?2, weights_id = ?4, updated_at = '`+now+`'
+			WHERE id = ?3 AND (components IS NOT ?2 OR weights_id IS NOT ?4)`) // #nosec G202 -- now is ts's fixed layout
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
+		defer full.Close()
+		weighted, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, weights_id = ?2 WHERE id = ?3 AND weights_id IS NOT ?2`)
+		if err != nil {
+			return err
+		}
+		defer weighted.Close()
 		// The rows run under a context that cannot be cancelled, and ctx is
 		// checked once a chunk instead: for a cancellable context the
 		// driver starts a goroutine per statement to watch it, 100,000 of
@@ -259,7 +273,20 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 				return err
 			}
 			for _, u := range ups {
-				r, err := stmt.ExecContext(rowCtx, u.Total, u.Components, u.DealID)
+				var wid any
+				if u.WeightsID != 0 {
+					wid = u.WeightsID
+				}
+				var r sql.Result
+				var err error
+				if u.Components == "" {
+					if wid == nil {
+						return fmt.Errorf("store: update scores: deal %d: new weights applied to its factors name no weight set", u.DealID)
+					}
+					r, err = weighted.ExecContext(rowCtx, u.Total, wid, u.DealID)
+				} else {
+					r, err = full.ExecContext(rowCtx, u.Total, u.Components, u.DealID, wid)
+				}
 				if err != nil {
 					return fmt.Errorf("store: update scores: %w", err)
 				}

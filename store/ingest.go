@@ -32,6 +32,7 @@ type priorListing struct {
 	dealID, alerted                                   sql.NullInt64
 	score                                             sql.NullFloat64
 	components                                        sql.NullString
+	weightsID                                         sql.NullInt64
 	distance                                          sql.NullFloat64
 	scored                                            sql.NullString // the deal's updated_at: when its score was last written
 	// stale: written earlier in this batch; compare price and title only.
@@ -44,7 +45,7 @@ type priorListing struct {
 const priorQuery = `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
 		l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
 		l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, l.duplicate_of,
-		d.id, d.score, d.components, d.distance_mi, d.alerted_price_cents, d.updated_at
+		d.id, d.score, d.components, d.weights_id, d.distance_mi, d.alerted_price_cents, d.updated_at
 	FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
 	WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`
 
@@ -77,7 +78,7 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 		var sid string
 		if err := rows.Scan(&p.id, &sid, &p.title, &p.description, &p.price, &p.currency, &p.priceKnown, &p.free, &p.condition,
 			&p.category, &p.postedAt, &p.lat, &p.lng, &p.postalCode, &p.country, &p.locationText, &p.url, &p.images,
-			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.distance,
+			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.weightsID, &p.distance,
 			&p.alerted, &p.scored); err != nil {
 			return err
 		}
@@ -87,8 +88,8 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 }
 
 // keepScoreFor is how long a poll keeps the stored score of a listing seen
-// again unchanged. Recency and the market move with time; serve re-scores
-// daily, but a cron-only deployment has no one else to catch a score up.
+// again unchanged. Recency and the market move with time; nothing else
+// catches a score up but `dealscout score --refresh`.
 const keepScoreFor = 24 * time.Hour
 
 // known is what the poll needs from a stored listing. Unchanged says the
@@ -136,13 +137,17 @@ func (p *priorListing) sameContent(l *scout.Listing, images, norm string) bool {
 }
 
 // sameDeal reports whether updDeal would change nothing but missed and
-// updated_at: same score, components and distance, no digest to flag and no
-// alerted price to record.
-func (p *priorListing) sameDeal(it *scout.FetchItem, comps []byte, alerted any) bool {
+// updated_at: same score, components, weight set and distance, no digest to
+// flag and no alerted price to record. weights is the weight set's id, or
+// nil for components in the "k" layout.
+func (p *priorListing) sameDeal(it *scout.FetchItem, comps []byte, weights any, alerted any) bool {
 	if p.stale || !p.dealID.Valid || alerted != nil || it.DigestPending {
 		return false
 	}
 	if !p.score.Valid || p.score.Float64 != it.Score.Total || !p.components.Valid || p.components.String != string(comps) {
+		return false
+	}
+	if id, ok := weights.(int64); ok != p.weightsID.Valid || ok && id != p.weightsID.Int64 {
 		return false
 	}
 	if it.DistanceMi == nil {

@@ -89,9 +89,10 @@ type fetchWrite struct {
 	pendingHistory            []*priorListing // the listing of each history row
 	pendingDeals              []*pendingDeal
 	touchListings, touchDeals []int64
-	keptDeals                 []int64 // touched without updated_at: their scores keep their age
-	comps                     []byte  // reused between deals
-	seen                      []int64 // every listing written, for markMissing
+	keptDeals                 []int64          // touched without updated_at: their scores keep their age
+	comps                     []byte           // reused between deals
+	weightIDs                 map[string]int64 // score_weights ids of the weight sets written so far
+	seen                      []int64          // every listing written, for markMissing
 }
 
 var _ scout.FetchWriter = (*fetchWrite)(nil)
@@ -108,6 +109,7 @@ type pendingDeal struct {
 	it        *scout.FetchItem
 	listingID int64
 	comps     string
+	weights   any // the weight set's id, or nil
 	alerted   any
 	changed   bool
 }
@@ -121,8 +123,8 @@ func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.Fet
 			shipping_cents, auction, seller, norm_title, duplicate_of, first_seen, last_seen) VALUES `,
 			row: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", tail: " RETURNING id, source, source_id"},
 		history: rowBatch{head: `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES `, row: "(?,?,?,?)"},
-		deals: rowBatch{head: `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, distance_mi,
-			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES `, row: "(?,?,?,?,?,?,?,?,?,?)",
+		deals: rowBatch{head: `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, weights_id, distance_mi,
+			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES `, row: "(?,?,?,?,?,?,?,?,?,?,?)",
 			tail: " ON CONFLICT(watch_id, listing_id) DO NOTHING RETURNING listing_id"},
 	}
 }
@@ -361,7 +363,7 @@ func (w *fetchWrite) flushHistory(ctx context.Context) error {
 // unchanged one for touchSeen; p is what was stored before this batch (nil
 // for a new listing).
 func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.FetchItem, p *priorListing, changed bool, c *scout.FetchCounts) error {
-	comps, err := AppendComponents(w.comps[:0], it.Score)
+	comps, weights, err := w.encodeScore(ctx, it)
 	if err != nil {
 		return err
 	}
@@ -371,9 +373,9 @@ func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.
 		alerted = it.AlertedCents
 	}
 	if p == nil || !p.dealID.Valid {
-		d := &pendingDeal{it: it, listingID: listingID, comps: string(comps), alerted: alerted, changed: changed}
+		d := &pendingDeal{it: it, listingID: listingID, comps: string(comps), weights: weights, alerted: alerted, changed: changed}
 		w.pendingDeals = append(w.pendingDeals, d)
-		if w.deals.add(w.watchID, listingID, w.spec, it.Score.Total, d.comps, it.DistanceMi, it.DigestPending, alerted, w.now, w.now) {
+		if w.deals.add(w.watchID, listingID, w.spec, it.Score.Total, d.comps, weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.now) {
 			return w.flushDeals(ctx, c)
 		}
 		return nil
@@ -381,16 +383,39 @@ func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.
 	if changed {
 		c.Updated++
 	}
-	if p.sameDeal(it, comps, alerted) {
+	if p.sameDeal(it, comps, weights, alerted) {
 		w.touchDeals = append(w.touchDeals, listingID)
 		return nil
 	}
-	return w.updateDeal(ctx, listingID, it, string(comps), alerted)
+	return w.updateDeal(ctx, listingID, it, string(comps), weights, alerted)
 }
 
-func (w *fetchWrite) updateDeal(ctx context.Context, listingID int64, it *scout.FetchItem, comps string, alerted any) error {
+// encodeScore is the stored form of the item's score: its factors and the
+// id of its weight set when the poll gave them, else its components in the
+// "k" layout and no weight set (nil).
+func (w *fetchWrite) encodeScore(ctx context.Context, it *scout.FetchItem) ([]byte, any, error) {
+	if it.Factors == nil || it.WeightsKey == "" {
+		b, err := AppendComponents(w.comps[:0], it.Score)
+		return b, nil, err
+	}
+	id, ok := w.weightIDs[it.WeightsKey]
+	if !ok {
+		var err error
+		if id, err = weightsID(ctx, w.tx, it.WeightsKey); err != nil {
+			return nil, nil, err
+		}
+		if w.weightIDs == nil {
+			w.weightIDs = map[string]int64{}
+		}
+		w.weightIDs[it.WeightsKey] = id
+	}
+	b, err := AppendFactors(w.comps[:0], it.Factors)
+	return b, id, err
+}
+
+func (w *fetchWrite) updateDeal(ctx context.Context, listingID int64, it *scout.FetchItem, comps string, weights, alerted any) error {
 	_, err := w.st.updDeal.ExecContext(ctx,
-		it.Score.Total, comps, it.DistanceMi, it.DigestPending, alerted, w.now, w.watchID, listingID)
+		it.Score.Total, comps, weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.watchID, listingID)
 	if err != nil {
 		return fmt.Errorf("update deal: %w", err)
 	}
@@ -432,7 +457,7 @@ func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error
 		if d.changed {
 			c.Updated++
 		}
-		if err := w.updateDeal(ctx, d.listingID, d.it, d.comps, d.alerted); err != nil {
+		if err := w.updateDeal(ctx, d.listingID, d.it, d.comps, d.weights, d.alerted); err != nil {
 			return err
 		}
 	}

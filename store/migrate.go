@@ -26,7 +26,9 @@ type MigrationStatus struct {
 var ErrSchemaNewer = errors.New("database schema is newer than this binary")
 
 // goMigrations are the migrations written in Go, beside migrations.FS.
-func goMigrations() []*goose.Migration { return []*goose.Migration{migration00007()} }
+func goMigrations() []*goose.Migration {
+	return []*goose.Migration{migration00007(), migration00011()}
+}
 
 func (s *Store) provider() (*goose.Provider, error) {
 	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, migrations.FS, goose.WithGoMigrations(goMigrations()...))
@@ -121,19 +123,6 @@ func (s *Store) SchemaVersion(ctx context.Context) (db, binary int64, err error)
 		binary = srcs[len(srcs)-1].Version
 	}
 	return db, binary, nil
-}
-
-// binaryVersion is the newest migration this binary embeds.
-func binaryVersion(db *sql.DB) (int64, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS)
-	if err != nil {
-		return 0, fmt.Errorf("store: migrations: %w", err)
-	}
-	srcs := p.ListSources()
-	if len(srcs) == 0 {
-		return 0, nil
-	}
-	return srcs[len(srcs)-1].Version, nil
 }
 
 var errPending = errors.New("store: migrations pending")

@@ -298,7 +298,7 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 			price_known = ?, free = ?, condition = ?, category = ?, posted_at = COALESCE(?, posted_at), lat = ?, lng = ?,
 			postal_code = ?, country = ?, location_text = ?, url = ?, images = ?, shipping_cents = ?, auction = ?, seller = ?,
 			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`},
-		{&st.updDeal, `UPDATE deals SET score = ?, components = ?, distance_mi = ?, missed = 0,
+		{&st.updDeal, `UPDATE deals SET score = ?, components = ?, weights_id = ?, distance_mi = ?, missed = 0,
 			digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
 			WHERE watch_id = ? AND listing_id = ?`},
 		{&st.insAlert, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,

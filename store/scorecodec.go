@@ -96,44 +96,8 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 		}
 	}
 	b = append(b, ']')
-	if m := s.Market; !marketEmpty(m) {
-		b = append(b, `,"m":[`...)
-		b = strconv.AppendInt(b, m.MedianCents, 10)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(m.Samples), 10)
-		b = append(b, ',')
-		b = appendJSONString(b, m.Confidence)
-		for _, v := range []int64{m.IQRCents, m.P25Cents, m.P75Cents, int64(m.WindowDays)} {
-			b = append(b, ',')
-			b = strconv.AppendInt(b, v, 10)
-		}
-		b = append(b, ',')
-		b = appendJSONString(b, m.Condition)
-		if m.Similar > 0 || m.Floor > 0 || len(m.Examples) > 0 {
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(m.Similar), 10)
-			b = append(b, ',')
-			if b, err = appendJSONFloat(b, m.Floor); err != nil {
-				return nil, fmt.Errorf("store: market similarity floor: %w", err)
-			}
-			b = append(b, ",["...)
-			for i, e := range m.Examples {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, '[')
-				b = appendJSONString(b, e.Title)
-				b = append(b, ',')
-				b = strconv.AppendInt(b, e.PriceCents, 10)
-				b = append(b, ',')
-				if b, err = appendJSONFloat(b, e.Similarity); err != nil {
-					return nil, fmt.Errorf("store: comp similarity: %w", err)
-				}
-				b = append(b, ']')
-			}
-			b = append(b, ']')
-		}
-		b = append(b, ']')
+	if b, err = appendMarket(b, &s.Market); err != nil {
+		return nil, err
 	}
 	if s.ProfitCents != nil {
 		b = append(b, `,"p":`...)
@@ -146,6 +110,53 @@ func AppendComponents(b []byte, s scout.Score) ([]byte, error) {
 		b = append(b, `,"l":1`...)
 	}
 	return append(b, '}'), nil
+}
+
+// appendMarket appends ,"m":[…] for a market with anything to store.
+func appendMarket(b []byte, mp *scout.Market) ([]byte, error) {
+	m := *mp
+	if marketEmpty(m) {
+		return b, nil
+	}
+	var err error
+	b = append(b, `,"m":[`...)
+	b = strconv.AppendInt(b, m.MedianCents, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(m.Samples), 10)
+	b = append(b, ',')
+	b = appendJSONString(b, m.Confidence)
+	for _, v := range []int64{m.IQRCents, m.P25Cents, m.P75Cents, int64(m.WindowDays)} {
+		b = append(b, ',')
+		b = strconv.AppendInt(b, v, 10)
+	}
+	b = append(b, ',')
+	b = appendJSONString(b, m.Condition)
+	if m.Similar > 0 || m.Floor > 0 || len(m.Examples) > 0 {
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(m.Similar), 10)
+		b = append(b, ',')
+		if b, err = appendJSONFloat(b, m.Floor); err != nil {
+			return nil, fmt.Errorf("store: market similarity floor: %w", err)
+		}
+		b = append(b, ",["...)
+		for i, e := range m.Examples {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = appendJSONString(b, e.Title)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, e.PriceCents, 10)
+			b = append(b, ',')
+			if b, err = appendJSONFloat(b, e.Similarity); err != nil {
+				return nil, fmt.Errorf("store: comp similarity: %w", err)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	return b, nil
 }
 
 // appendComponent appends one element of "k": [key, value, weight, reason],

@@ -41,3 +41,25 @@ func BenchmarkDecodeScore(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFactorsForTotal reads a price-led deal's stored factors as a
+// re-score after a weight change does, for the total only.
+func BenchmarkFactorsForTotal(b *testing.B) {
+	row := []byte(`{"x":[2,[[1,0.647,[0,17600],64.7],[4,0.1,19,-6],[5,0.9444444444444444,[1,4],3.7777777777777777],` +
+		`[6,0.5,[3,18.6,50],1.5],[7,1,[4,5],1],[8,1,10,1]],[2,1,"title says \"as is\"",12,"",60]],` +
+		`"m":[24850,6,"low",20300,14700,35000,30,"fair/poor",6,0.1,[["Oak dining table 76",27100,1],["Oak dining table, seats 6",36800,0.8]]],"p":4019}`)
+	if _, err := decodeFactors(row, false); err != nil {
+		b.Fatalf("the benchmark's row: %v", err)
+	}
+	w := scout.ResolveWeights(nil, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := FactorsForTotal(row)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := f.Total(w); !ok {
+			b.Fatal("refused")
+		}
+	}
+}

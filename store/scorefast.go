@@ -20,125 +20,20 @@ func decodeFast(b []byte, total float64) (s scout.Score, ok bool) {
 	if !d.lit(`{"k":[`) {
 		return s, false
 	}
-	type pending struct {
-		name       string
-		c          scout.Component
-		kind, n    int64
-		cur        string
-		isTemplate bool
-	}
-	var comps [12]pending // room for every component without allocating
+	var comps [12]pendingComponent // room for every component without allocating
 	list := comps[:0]
 	for !d.lit("]") {
 		if len(list) > 0 && !d.lit(",") {
 			return s, false
 		}
-		var p pending
-		if !d.lit("[") {
-			return s, false
-		}
-		if d.peek() == '"' {
-			if p.name, ok = d.str(); !ok {
-				return s, false
-			}
-		} else {
-			i, ok := d.int()
-			if !ok || i < 0 || i >= int64(len(componentNames)) {
-				return s, false
-			}
-			p.name = componentNames[i]
-		}
-		if !d.lit(",") || !d.float(&p.c.Value) || !d.lit(",") || !d.float(&p.c.Weight) || !d.lit(",") {
-			return s, false
-		}
-		switch c := d.peek(); {
-		case c == '"':
-			if p.c.Reason, ok = d.str(); !ok {
-				return s, false
-			}
-		case c == '[':
-			d.i++
-			var ok bool
-			if p.kind, ok = d.int(); !ok || !d.lit(",") {
-				return s, false
-			}
-			p.isTemplate = true
-			switch p.kind {
-			case templateMarketPoints:
-				if p.n, ok = d.int(); !ok {
-					return s, false
-				}
-				if d.lit(",") {
-					if p.cur, ok = d.str(); !ok {
-						return s, false
-					}
-				} else {
-					p.cur = scout.DefaultCurrency
-				}
-			case templatePostedHours, templatePostedDays, templatePhotos:
-				if p.n, ok = d.int(); !ok {
-					return s, false
-				}
-			case templateDistance:
-				var miles, radius float64
-				if !d.float(&miles) || !d.lit(",") || !d.float(&radius) {
-					return s, false
-				}
-				p.c.Reason, p.isTemplate = string(appendDistanceReason(nil, miles, radius)), false
-			default:
-				return s, false
-			}
-			if !d.lit("]") {
-				return s, false
-			}
-		default:
-			i, ok := d.int()
-			if !ok || i < 0 || i >= int64(len(scout.FixedReasons)) {
-				return s, false
-			}
-			p.c.Reason = scout.FixedReasons[i]
-		}
-		if d.lit(",") && !d.float(&p.c.Points) {
-			return s, false
-		}
-		if !d.lit("]") {
+		p, ok := d.component(true)
+		if !ok {
 			return s, false
 		}
 		list = append(list, p)
 	}
-	if d.lit(`,"m":[`) {
-		m := &s.Market
-		var samples, window int64
-		if !d.intTo(&m.MedianCents) || !d.lit(",") || !d.intTo(&samples) || !d.lit(",") || !d.strTo(&m.Confidence) ||
-			!d.lit(",") || !d.intTo(&m.IQRCents) || !d.lit(",") || !d.intTo(&m.P25Cents) || !d.lit(",") ||
-			!d.intTo(&m.P75Cents) || !d.lit(",") || !d.intTo(&window) || !d.lit(",") || !d.strTo(&m.Condition) {
-			return s, false
-		}
-		if !fitsInt(samples) || !fitsInt(window) {
-			return s, false
-		}
-		m.Samples, m.WindowDays = int(samples), int(window)
-		if d.lit(",") {
-			var similar int64
-			if !d.intTo(&similar) || !fitsInt(similar) || !d.lit(",") || !d.float(&m.Floor) || !d.lit(",[") {
-				return s, false
-			}
-			m.Similar = int(similar)
-			for !d.lit("]") {
-				if len(m.Examples) > 0 && !d.lit(",") {
-					return s, false
-				}
-				var e scout.CompExample
-				if !d.lit("[") || !d.strTo(&e.Title) || !d.lit(",") || !d.intTo(&e.PriceCents) || !d.lit(",") ||
-					!d.float(&e.Similarity) || !d.lit("]") {
-					return s, false
-				}
-				m.Examples = append(m.Examples, e)
-			}
-		}
-		if !d.lit("]") {
-			return s, false
-		}
+	if d.lit(`,"m":[`) && !d.market(&s.Market) {
+		return s, false
 	}
 	if d.lit(`,"p":`) {
 		var p int64
@@ -156,6 +51,7 @@ func decodeFast(b []byte, total float64) (s scout.Score, ok bool) {
 	s.Components = make(map[string]scout.Component, len(list))
 	for _, p := range list {
 		if p.isTemplate {
+			var ok bool
 			if p.c.Reason, ok = wholeTemplateReason(p.kind, p.n, p.cur, &s.Market, p.c.Points); !ok {
 				return s, false
 			}
@@ -165,11 +61,210 @@ func decodeFast(b []byte, total float64) (s scout.Score, ok bool) {
 	return s, true
 }
 
+// pendingComponent is one component read, its reason still a template
+// when isTemplate (rebuilt once the market is read).
+type pendingComponent struct {
+	name       string
+	c          scout.Component
+	kind, n    int64
+	cur        string
+	isTemplate bool
+}
+
+// component reads one stored component: [key, value, weight, reason] with
+// the points perhaps after it, or without the weight when weighted is false
+// (the factors layout).
+func (d *fastDecoder) component(weighted bool) (p pendingComponent, ok bool) {
+	if !d.lit("[") {
+		return p, false
+	}
+	if d.peek() == '"' {
+		if p.name, ok = d.str(); !ok {
+			return p, false
+		}
+	} else {
+		i, ok := d.int()
+		if !ok || i < 0 || i >= int64(len(componentNames)) {
+			return p, false
+		}
+		p.name = componentNames[i]
+	}
+	if !d.lit(",") || !d.float(&p.c.Value) || !d.lit(",") || weighted && (!d.float(&p.c.Weight) || !d.lit(",")) {
+		return p, false
+	}
+	if d.lean {
+		// The reason, whatever its form, is skipped.
+		if !d.skipValue() {
+			return p, false
+		}
+	} else if !d.reason(&p) {
+		return p, false
+	}
+	if d.lit(",") && !d.float(&p.c.Points) {
+		return p, false
+	}
+	if !d.lit("]") {
+		return p, false
+	}
+	return p, true
+}
+
+// reason reads a component's stored reason into p: its words, a fixed
+// reason's position, or a template (rebuilt later, or here for a distance).
+func (d *fastDecoder) reason(p *pendingComponent) (ok bool) {
+	switch c := d.peek(); {
+	case c == '"':
+		if p.c.Reason, ok = d.str(); !ok {
+			return false
+		}
+	case c == '[':
+		d.i++
+		if p.kind, ok = d.int(); !ok || !d.lit(",") {
+			return false
+		}
+		p.isTemplate = true
+		switch p.kind {
+		case templateMarketPoints:
+			if p.n, ok = d.int(); !ok {
+				return false
+			}
+			if d.lit(",") {
+				if p.cur, ok = d.str(); !ok {
+					return false
+				}
+			} else {
+				p.cur = scout.DefaultCurrency
+			}
+		case templatePostedHours, templatePostedDays, templatePhotos:
+			if p.n, ok = d.int(); !ok {
+				return false
+			}
+		case templateDistance:
+			var miles, radius float64
+			if !d.float(&miles) || !d.lit(",") || !d.float(&radius) {
+				return false
+			}
+			p.c.Reason, p.isTemplate = string(appendDistanceReason(nil, miles, radius)), false
+		default:
+			return false
+		}
+		if !d.lit("]") {
+			return false
+		}
+	default:
+		i, ok := d.int()
+		if !ok || i < 0 || i >= int64(len(scout.FixedReasons)) {
+			return false
+		}
+		p.c.Reason = scout.FixedReasons[i]
+	}
+	return true
+}
+
+// market reads a stored market after its opening `"m":[`, up to and with
+// its closing bracket.
+func (d *fastDecoder) market(m *scout.Market) bool {
+	var samples, window int64
+	if d.lean {
+		// The median and the confidence, which say whether the market is
+		// known, and nothing after them.
+		return d.intTo(&m.MedianCents) && d.lit(",") && d.intTo(&samples) && d.lit(",") && d.confidence(&m.Confidence)
+	}
+	if !d.intTo(&m.MedianCents) || !d.lit(",") || !d.intTo(&samples) || !d.lit(",") || !d.strTo(&m.Confidence) ||
+		!d.lit(",") || !d.intTo(&m.IQRCents) || !d.lit(",") || !d.intTo(&m.P25Cents) || !d.lit(",") ||
+		!d.intTo(&m.P75Cents) || !d.lit(",") || !d.intTo(&window) || !d.lit(",") || !d.strTo(&m.Condition) {
+		return false
+	}
+	if !fitsInt(samples) || !fitsInt(window) {
+		return false
+	}
+	m.Samples, m.WindowDays = int(samples), int(window)
+	if d.lit(",") {
+		var similar int64
+		if !d.intTo(&similar) || !fitsInt(similar) || !d.lit(",") || !d.float(&m.Floor) || !d.lit(",[") {
+			return false
+		}
+		m.Similar = int(similar)
+		for !d.lit("]") {
+			if len(m.Examples) > 0 && !d.lit(",") {
+				return false
+			}
+			var e scout.CompExample
+			if !d.lit("[") || !d.strTo(&e.Title) || !d.lit(",") || !d.intTo(&e.PriceCents) || !d.lit(",") ||
+				!d.float(&e.Similarity) || !d.lit("]") {
+				return false
+			}
+			m.Examples = append(m.Examples, e)
+		}
+	}
+	return d.lit("]")
+}
+
 // fastDecoder walks the bytes of one stored row.
 type fastDecoder struct {
 	b []byte
 	i int
+	// lean skips what no total depends on: reasons, the market's comps
+	// and other details, the words of warnings. It reads factors for
+	// Factors.Total only, allocating nothing.
+	lean bool
 }
+
+// skipValue skips one JSON value as the encoders write them: a number, a
+// string or an array of those.
+func (d *fastDecoder) skipValue() bool {
+	switch c := d.peek(); {
+	case c == '"':
+		return d.skipStr()
+	case c == '[':
+		d.i++
+		for n := 0; !d.lit("]"); n++ {
+			if n > 0 && !d.lit(",") || !d.skipValue() {
+				return false
+			}
+		}
+		return true
+	}
+	return d.token() != ""
+}
+
+// skipStr skips a string without reading it.
+func (d *fastDecoder) skipStr() bool {
+	if d.peek() != '"' {
+		return false
+	}
+	for j := d.i + 1; j < len(d.b); j++ {
+		switch c := d.b[j]; {
+		case c < 0x20:
+			return false
+		case c == '\\':
+			j++
+		case c == '"':
+			d.i = j + 1
+			return true
+		}
+	}
+	return false
+}
+
+// confidence reads a market's confidence, one of the known words without
+// allocating, any other string as it is.
+func (d *fastDecoder) confidence(v *string) bool {
+	for _, c := range quotedConfidences {
+		if d.lit(c.quoted) {
+			*v = c.word
+			return true
+		}
+	}
+	return d.strTo(v)
+}
+
+var quotedConfidences = func() (out []struct{ quoted, word string }) {
+	for _, c := range []string{scout.ConfidenceHigh, scout.ConfidenceMedium, scout.ConfidenceLow, scout.ConfidenceNone} {
+		out = append(out, struct{ quoted, word string }{`"` + c + `"`, c})
+	}
+	return out
+}()
 
 func (d *fastDecoder) peek() byte {
 	if d.i < len(d.b) {

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+// StoredFactors is one open deal as a re-score after a weight change reads
+// it: its stored total and its factors, undecoded.
+type StoredFactors struct {
+	DealID, ListingID int64
+	Total             float64
+	WeightsID         int64  // 0 for none: the row is in an older layout
+	Factors           []byte // the factors layout; a slice of the page's buffer
+}
+
+// FactorsPage is a page of StoredFactors, whose rows share one buffer.
+type FactorsPage struct {
+	Rows []StoredFactors
+	buf  []byte
+}
+
+// WeightSets returns the ids of the stored weight sets whose market weight
+// is above 0 exactly when priceLed is: new weights can be applied to the
+// factors of a deal scored with one of them. With any other, the new weights
+// change the formula (the price-led score goes on or off), and only scoring
+// the listing again will do.
+func (s *Store) WeightSets(ctx context.Context, priceLed bool) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, weights FROM score_weights`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var key string
+			if err := rows.Scan(&id, &key); err != nil {
+				return err
+			}
+			if w, err := parseWeights(key); err == nil && (w[scout.CompMarket] > 0) == priceLed {
+				out[id] = true
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: weight sets: %w", err)
+	}
+	return out, nil
+}
+
+// factorsQuery reads a page of a watch's open deals for applying new
+// weights: no listing, only the deal row, along the (watch_id, listing_id)
+// index as rescoreQuery does.
+const factorsQuery = `SELECT id, listing_id, score, weights_id, components FROM deals
+	WHERE watch_id = ? AND listing_id > ? AND status != 'dismissed' ORDER BY listing_id LIMIT ?`
+
+// FactorsForRescore reads up to limit open deals of a watch whose listing
+// id is above afterListing, in listing id order, into page (whose rows and
+// buffer it reuses).
+func (s *Store) FactorsForRescore(ctx context.Context, page *FactorsPage, watchID, afterListing int64, limit int) error {
+	page.Rows, page.buf = page.Rows[:0], page.buf[:0]
+	var ends []int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, factorsQuery, watchID, afterListing, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var comps sql.RawBytes
+		var wid sql.NullInt64
+		for rows.Next() {
+			var r StoredFactors
+			if err := rows.Scan(&r.DealID, &r.ListingID, &r.Total, &wid, &comps); err != nil {
+				return err
+			}
+			r.WeightsID = wid.Int64
+			page.buf = append(page.buf, comps...)
+			ends = append(ends, len(page.buf))
+			page.Rows = append(page.Rows, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: deals for re-scoring: %w", err)
+	}
+	// The buffer may have moved while it grew: slice it once it is whole.
+	start := 0
+	for i, end := range ends {
+		page.Rows[i].Factors = page.buf[start:end:end]
+		start = end
+	}
+	return nil
+}
+
+// FactorsForTotal reads factors that FactorsForRescore returned, for
+// Factors.Total only: the reasons, the market's comps and the words of the
+// warning signs are left out, which no total depends on.
+func FactorsForTotal(b []byte) (scout.Factors, error) {
+	if !isFactors(b) {
+		return scout.Factors{}, fmt.Errorf("store: not stored as factors")
+	}
+	return decodeFactors(b, true)
+}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"github.com/dealscout/dealscout/scout"
+)
+
+// WeightsID is the id in score_weights of the weight set key names
+// (scout.WeightsKey of resolved weights), added if it is not there yet. Rows
+// of score_weights never change and are never deleted: a deal's weights_id
+// names the weights its total was computed with for as long as it keeps
+// that total.
+func (s *Store) WeightsID(ctx context.Context, key string) (int64, error) {
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = weightsID(ctx, tx, key)
+		return err
+	})
+	return id, err
+}
+
+func weightsID(ctx context.Context, tx *sql.Tx, key string) (int64, error) {
+	if _, err := parseWeights(key); err != nil {
+		return 0, fmt.Errorf("store: %w", err)
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO score_weights (weights) VALUES (?1)
+		ON CONFLICT (weights) DO UPDATE SET weights = excluded.weights RETURNING id`, key).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: weight set: %w", err)
+	}
+	return id, nil
+}
+
+// parsedWeights caches parseWeights: a deal list decodes every row's
+// weights, and there are as many sets as the user's weight changes.
+var parsedWeights struct {
+	sync.Mutex
+	m map[string]scout.Weights
+}
+
+// parseWeights reads a weight set's key. The weights it returns are shared:
+// they must not be modified.
+func parseWeights(key string) (scout.Weights, error) {
+	parsedWeights.Lock()
+	w, ok := parsedWeights.m[key]
+	parsedWeights.Unlock()
+	if ok {
+		return w, nil
+	}
+	w, err := scout.ParseWeightsKey(key)
+	if err != nil {
+		return nil, err
+	}
+	parsedWeights.Lock()
+	defer parsedWeights.Unlock()
+	if parsedWeights.m == nil || len(parsedWeights.m) >= 256 {
+		parsedWeights.m = map[string]scout.Weights{} // a bound, should anything ever make many
+	}
+	parsedWeights.m[key] = w
+	return w, nil
+}
+
+// decodeDealScore reads a deal's stored score, total being deals.score: the
+// factors layout with its weight set (weights, score_weights.weights)
+// applied, or an older layout as it is.
+func decodeDealScore(comps []byte, total float64, weights sql.NullString) (scout.Score, error) {
+	if !isFactors(comps) {
+		return decodeScore(comps, total)
+	}
+	if !weights.Valid {
+		return scout.Score{}, fmt.Errorf("its factors name no weight set")
+	}
+	f, err := decodeFactors(comps, false)
+	if err != nil {
+		return scout.Score{}, err
+	}
+	w, err := parseWeights(weights.String)
+	if err != nil {
+		return scout.Score{}, err
+	}
+	s, ok := f.Apply(w, nil)
+	if !ok {
+		return scout.Score{}, fmt.Errorf("its factors do not go with its weights %s", weights.String)
+	}
+	s.Total = total
+	return s, nil
+}
