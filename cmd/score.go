@@ -546,7 +546,8 @@ func rescoreListings(ctx context.Context, st *store.Store, w *scout.Watch, weigh
 			*bp = buf
 			all, start := string(buf), 0
 			for j, end := range ends {
-				ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: scores[j].Total, Components: all[start:end], WeightsID: wid}
+				ups[j] = store.ScoreUpdate{DealID: deals[j].ID, Total: scores[j].Total, Components: store.ProfitComponents(&factors[j]),
+					Factors: all[start:end], WeightsID: wid}
 				start = end
 			}
 			return ups, nil

@@ -22,12 +22,12 @@ type DealFilter struct {
 	Limit    int
 }
 
-const dealSelect = `SELECT d.id, d.watch_id, w.name, d.score, d.components, sw.weights, d.distance_mi, d.status, d.first_seen,
+const dealSelect = `SELECT d.id, d.watch_id, w.name, d.score, d.components, df.factors, sw.weights, d.distance_mi, d.status, d.first_seen,
 	l.id, l.source, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known, l.free, l.condition,
 	l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url, l.images, l.shipping_cents,
 	l.auction, l.seller, l.duplicate_of
 	FROM deals d JOIN listings l ON l.id = d.listing_id JOIN watches w ON w.id = d.watch_id
-	LEFT JOIN score_weights sw ON sw.id = d.weights_id`
+	LEFT JOIN score_weights sw ON sw.id = d.weights_id LEFT JOIN deal_factors df ON df.deal_id = d.id`
 
 // Deals lists matched deals, best first.
 func (s *Store) Deals(ctx context.Context, f DealFilter) ([]scout.Deal, error) {
@@ -115,18 +115,18 @@ func scanDeal(r rowScanner) (scout.Deal, error) {
 		comps, cond, images string
 		dist, lat, lng      sql.NullFloat64
 		first, posted       sql.NullString
-		weights             sql.NullString
+		factors, weights    sql.NullString
 		dup                 sql.NullInt64
 	)
 	l := &d.Listing
-	err := r.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score.Total, &comps, &weights, &dist, &d.Status, &first,
+	err := r.Scan(&d.ID, &d.WatchID, &d.Watch, &d.Score.Total, &comps, &factors, &weights, &dist, &d.Status, &first,
 		&l.ID, &l.Source, &l.SourceID, &l.Title, &l.Description, &l.PriceCents, &l.Currency, &l.PriceKnown, &l.Free, &cond,
 		&l.Category, &posted, &lat, &lng, &l.PostalCode, &l.Country, &l.LocationText, &l.URL, &images, &l.ShippingCents,
 		&l.Auction, &l.Seller, &dup)
 	if err != nil {
 		return d, err
 	}
-	if d.Score, err = decodeDealScore([]byte(comps), d.Score.Total, weights); err != nil {
+	if d.Score, err = decodeDealScore([]byte(comps), factors, d.Score.Total, weights); err != nil {
 		return d, fmt.Errorf("deal %d has a corrupt score: %w", d.ID, err)
 	}
 	_ = json.Unmarshal([]byte(images), &l.Images)
@@ -149,11 +149,12 @@ func scanDeal(r rowScanner) (scout.Deal, error) {
 type ScoreUpdate struct {
 	DealID int64
 	Total  float64
-	// Components, from AppendFactors (with WeightsID) or AppendComponents
-	// (WeightsID 0), replace the stored ones; empty, they are kept, and only
-	// the total and the weight set change: new weights applied to stored
-	// factors.
+	// Factors, from AppendFactors, with Components from ProfitComponents
+	// and a WeightsID, or Components from AppendComponents alone, replace
+	// the stored ones. With neither, they are kept, and only the total and
+	// the weight set change: new weights applied to the stored factors.
 	Components string
+	Factors    string
 	WeightsID  int64 // score_weights.id; 0 for none
 }
 
@@ -253,11 +254,22 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 		// is written into the statement rather than bound 100,000 times;
 		// ts gives only digits and "-:.TZ", nothing to quote.
 		full, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, components = ?2, weights_id = ?4, updated_at = '`+now+`'
-			WHERE id = ?3 AND (components IS NOT ?2 OR weights_id IS NOT ?4)`) // #nosec G202 -- now is ts's fixed layout
+			WHERE id = ?3 AND (?5 OR components IS NOT ?2 OR weights_id IS NOT ?4 OR score IS NOT ?1)`) // #nosec G202 -- now is ts's fixed layout
 		if err != nil {
 			return err
 		}
 		defer full.Close()
+		setFactors, err := tx.PrepareContext(ctx, `INSERT INTO deal_factors (deal_id, factors) VALUES (?1, ?2)
+			ON CONFLICT (deal_id) DO UPDATE SET factors = excluded.factors WHERE factors IS NOT excluded.factors`)
+		if err != nil {
+			return err
+		}
+		defer setFactors.Close()
+		dropFactors, err := tx.PrepareContext(ctx, `DELETE FROM deal_factors WHERE deal_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer dropFactors.Close()
 		weighted, err := tx.PrepareContext(ctx, `UPDATE deals SET score = ?1, weights_id = ?2 WHERE id = ?3 AND weights_id IS NOT ?2`)
 		if err != nil {
 			return err
@@ -273,26 +285,11 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 				return err
 			}
 			for _, u := range ups {
-				var wid any
-				if u.WeightsID != 0 {
-					wid = u.WeightsID
-				}
-				var r sql.Result
-				var err error
-				if u.Components == "" {
-					if wid == nil {
-						return fmt.Errorf("store: update scores: deal %d: new weights applied to its factors name no weight set", u.DealID)
-					}
-					r, err = weighted.ExecContext(rowCtx, u.Total, wid, u.DealID)
-				} else {
-					r, err = full.ExecContext(rowCtx, u.Total, u.Components, u.DealID, wid)
-				}
+				k, err := updateScore(rowCtx, &u, full, setFactors, dropFactors, weighted)
 				if err != nil {
-					return fmt.Errorf("store: update scores: %w", err)
+					return fmt.Errorf("store: update scores: deal %d: %w", u.DealID, err)
 				}
-				if k, err := r.RowsAffected(); err == nil {
-					n += int(k)
-				}
+				n += k
 			}
 			return nil
 		}
@@ -332,6 +329,48 @@ func (s *Store) updateScoresTx(ctx context.Context, first []ScoreUpdate, chunks 
 		return nil
 	})
 	return n, more, err
+}
+
+// updateScore writes one re-computed score with the statements of
+// updateScoresTx, and returns 1 if it changed the deal, else 0.
+func updateScore(ctx context.Context, u *ScoreUpdate, full, setFactors, dropFactors, weighted *sql.Stmt) (int, error) {
+	var wid any
+	if u.WeightsID != 0 {
+		wid = u.WeightsID
+	}
+	var r sql.Result
+	var err error
+	if u.Components == "" {
+		if wid == nil || u.Factors != "" {
+			return 0, errors.New("new weights applied to stored factors, but no weight set named")
+		}
+		r, err = weighted.ExecContext(ctx, u.Total, wid, u.DealID)
+		return affected(r, err)
+	}
+	if (u.Factors != "") != (wid != nil) {
+		return 0, errors.New("factors go with a weight set, and only factors do")
+	}
+	factorsChanged := 0
+	if u.Factors != "" {
+		r, err = setFactors.ExecContext(ctx, u.DealID, u.Factors)
+	} else {
+		r, err = dropFactors.ExecContext(ctx, u.DealID)
+	}
+	if factorsChanged, err = affected(r, err); err != nil {
+		return 0, err
+	}
+	r, err = full.ExecContext(ctx, u.Total, u.Components, u.DealID, wid, factorsChanged > 0)
+	k, err := affected(r, err)
+	return max(k, factorsChanged), err
+}
+
+// affected is how many rows a statement changed.
+func affected(r sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	k, err := r.RowsAffected()
+	return int(k), err
 }
 
 // dropScoreIndexes drops the score indexes inside tx and returns the

@@ -31,7 +31,7 @@ type priorListing struct {
 	duplicateOf                                       sql.NullInt64
 	dealID, alerted                                   sql.NullInt64
 	score                                             sql.NullFloat64
-	components                                        sql.NullString
+	components, factors                               sql.NullString
 	weightsID                                         sql.NullInt64
 	distance                                          sql.NullFloat64
 	scored                                            sql.NullString // the deal's updated_at: when its score was last written
@@ -45,8 +45,8 @@ type priorListing struct {
 const priorQuery = `SELECT l.id, l.source_id, l.title, l.description, l.price_cents, l.currency, l.price_known,
 		l.free, l.condition, l.category, l.posted_at, l.lat, l.lng, l.postal_code, l.country, l.location_text, l.url,
 		l.images, l.shipping_cents, l.auction, l.seller, l.norm_title, l.duplicate_of,
-		d.id, d.score, d.components, d.weights_id, d.distance_mi, d.alerted_price_cents, d.updated_at
-	FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id
+		d.id, d.score, d.components, df.factors, d.weights_id, d.distance_mi, d.alerted_price_cents, d.updated_at
+	FROM listings l LEFT JOIN deals d ON d.watch_id = ?1 AND d.listing_id = l.id LEFT JOIN deal_factors df ON df.deal_id = d.id
 	WHERE l.source = ?2 AND l.source_id IN (SELECT value FROM json_each(?3))`
 
 // loadPrior reads, in one statement per source and chunk, every stored
@@ -78,7 +78,7 @@ func readPrior(ctx context.Context, stmt *sql.Stmt, watchID int64, src, ids stri
 		var sid string
 		if err := rows.Scan(&p.id, &sid, &p.title, &p.description, &p.price, &p.currency, &p.priceKnown, &p.free, &p.condition,
 			&p.category, &p.postedAt, &p.lat, &p.lng, &p.postalCode, &p.country, &p.locationText, &p.url, &p.images,
-			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.weightsID, &p.distance,
+			&p.shipping, &p.auction, &p.seller, &p.normTitle, &p.duplicateOf, &p.dealID, &p.score, &p.components, &p.factors, &p.weightsID, &p.distance,
 			&p.alerted, &p.scored); err != nil {
 			return err
 		}
@@ -137,17 +137,19 @@ func (p *priorListing) sameContent(l *scout.Listing, images, norm string) bool {
 }
 
 // sameDeal reports whether updDeal would change nothing but missed and
-// updated_at: same score, components, weight set and distance, no digest to
-// flag and no alerted price to record. weights is the weight set's id, or
-// nil for components in the "k" layout.
-func (p *priorListing) sameDeal(it *scout.FetchItem, comps []byte, weights any, alerted any) bool {
+// updated_at: same score, stored score (s) and distance, no digest to flag
+// and no alerted price to record.
+func (p *priorListing) sameDeal(it *scout.FetchItem, s *dealScore, alerted any) bool {
 	if p.stale || !p.dealID.Valid || alerted != nil || it.DigestPending {
 		return false
 	}
-	if !p.score.Valid || p.score.Float64 != it.Score.Total || !p.components.Valid || p.components.String != string(comps) {
+	if !p.score.Valid || p.score.Float64 != it.Score.Total || !p.components.Valid || p.components.String != s.comps {
 		return false
 	}
-	if id, ok := weights.(int64); ok != p.weightsID.Valid || ok && id != p.weightsID.Int64 {
+	if id, ok := s.weights.(int64); ok != p.weightsID.Valid || ok && id != p.weightsID.Int64 {
+		return false
+	}
+	if s.hasFactors() != p.factors.Valid || p.factors.String != s.factors {
 		return false
 	}
 	if it.DistanceMi == nil {

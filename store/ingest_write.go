@@ -85,6 +85,7 @@ type fetchWrite struct {
 	c                         *scout.FetchCounts
 	prior                     map[string]*priorListing
 	listings, history, deals  rowBatch
+	factors                   rowBatch        // the factors of deals just inserted
 	pendingListings           []*priorListing // in insert order, ids set by flushListings
 	pendingHistory            []*priorListing // the listing of each history row
 	pendingDeals              []*pendingDeal
@@ -101,6 +102,7 @@ var _ scout.FetchWriter = (*fetchWrite)(nil)
 func (w *fetchWrite) close() {
 	w.listings.close()
 	w.deals.close()
+	w.factors.close()
 }
 
 // pendingDeal is a deal insert waiting for its statement; changed says the
@@ -108,8 +110,7 @@ func (w *fetchWrite) close() {
 type pendingDeal struct {
 	it        *scout.FetchItem
 	listingID int64
-	comps     string
-	weights   any // the weight set's id, or nil
+	score     dealScore
 	alerted   any
 	changed   bool
 }
@@ -125,7 +126,9 @@ func newFetchWrite(tx *sql.Tx, st *fetchStmts, b *scout.FetchBatch, c *scout.Fet
 		history: rowBatch{head: `INSERT INTO price_history (listing_id, price_cents, currency, seen_at) VALUES `, row: "(?,?,?,?)"},
 		deals: rowBatch{head: `INSERT INTO deals (watch_id, listing_id, source_spec, score, components, weights_id, distance_mi,
 			digest_pending, alerted_price_cents, first_seen, updated_at) VALUES `, row: "(?,?,?,?,?,?,?,?,?,?,?)",
-			tail: " ON CONFLICT(watch_id, listing_id) DO NOTHING RETURNING listing_id"},
+			tail: " ON CONFLICT(watch_id, listing_id) DO NOTHING RETURNING id, listing_id"},
+		factors: rowBatch{head: `INSERT INTO deal_factors (deal_id, factors) VALUES `, row: "(?,?)",
+			tail: " ON CONFLICT (deal_id) DO UPDATE SET factors = excluded.factors"},
 	}
 }
 
@@ -363,19 +366,18 @@ func (w *fetchWrite) flushHistory(ctx context.Context) error {
 // unchanged one for touchSeen; p is what was stored before this batch (nil
 // for a new listing).
 func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.FetchItem, p *priorListing, changed bool, c *scout.FetchCounts) error {
-	comps, weights, err := w.encodeScore(ctx, it)
+	sc, err := w.encodeScore(ctx, it)
 	if err != nil {
 		return err
 	}
-	w.comps = comps
 	var alerted any
 	if it.AlertedCents > 0 || (len(it.Alerts) > 0 && it.Listing.Free) {
 		alerted = it.AlertedCents
 	}
 	if p == nil || !p.dealID.Valid {
-		d := &pendingDeal{it: it, listingID: listingID, comps: string(comps), weights: weights, alerted: alerted, changed: changed}
+		d := &pendingDeal{it: it, listingID: listingID, score: sc, alerted: alerted, changed: changed}
 		w.pendingDeals = append(w.pendingDeals, d)
-		if w.deals.add(w.watchID, listingID, w.spec, it.Score.Total, d.comps, weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.now) {
+		if w.deals.add(w.watchID, listingID, w.spec, it.Score.Total, sc.comps, sc.weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.now) {
 			return w.flushDeals(ctx, c)
 		}
 		return nil
@@ -383,26 +385,36 @@ func (w *fetchWrite) upsertDeal(ctx context.Context, listingID int64, it *scout.
 	if changed {
 		c.Updated++
 	}
-	if p.sameDeal(it, comps, weights, alerted) {
+	if p.sameDeal(it, &sc, alerted) {
 		w.touchDeals = append(w.touchDeals, listingID)
 		return nil
 	}
-	return w.updateDeal(ctx, listingID, it, string(comps), weights, alerted)
+	return w.updateDeal(ctx, listingID, it, &sc, alerted)
 }
 
-// encodeScore is the stored form of the item's score: its factors and the
-// id of its weight set when the poll gave them, else its components in the
-// "k" layout and no weight set (nil).
-func (w *fetchWrite) encodeScore(ctx context.Context, it *scout.FetchItem) ([]byte, any, error) {
+// dealScore is a deal's score as the deal's rows store it.
+type dealScore struct {
+	comps   string // deals.components
+	weights any    // deals.weights_id: the weight set's id, or nil
+	factors string // deal_factors.factors, with a weight set
+}
+
+func (s *dealScore) hasFactors() bool { return s.weights != nil }
+
+// encodeScore is the stored form of the item's score: its factors, the id
+// of its weight set and its profit when the poll gave them, else its
+// components in the "k" layout.
+func (w *fetchWrite) encodeScore(ctx context.Context, it *scout.FetchItem) (dealScore, error) {
 	if it.Factors == nil || it.WeightsKey == "" {
 		b, err := AppendComponents(w.comps[:0], it.Score)
-		return b, nil, err
+		w.comps = b
+		return dealScore{comps: string(b)}, err
 	}
 	id, ok := w.weightIDs[it.WeightsKey]
 	if !ok {
 		var err error
 		if id, err = weightsID(ctx, w.tx, it.WeightsKey); err != nil {
-			return nil, nil, err
+			return dealScore{}, err
 		}
 		if w.weightIDs == nil {
 			w.weightIDs = map[string]int64{}
@@ -410,19 +422,44 @@ func (w *fetchWrite) encodeScore(ctx context.Context, it *scout.FetchItem) ([]by
 		w.weightIDs[it.WeightsKey] = id
 	}
 	b, err := AppendFactors(w.comps[:0], it.Factors)
-	return b, id, err
+	w.comps = b
+	return dealScore{comps: ProfitComponents(it.Factors), weights: id, factors: string(b)}, err
 }
 
-func (w *fetchWrite) updateDeal(ctx context.Context, listingID int64, it *scout.FetchItem, comps string, weights, alerted any) error {
-	_, err := w.st.updDeal.ExecContext(ctx,
-		it.Score.Total, comps, weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.watchID, listingID)
+func (w *fetchWrite) updateDeal(ctx context.Context, listingID int64, it *scout.FetchItem, sc *dealScore, alerted any) error {
+	var id int64
+	err := w.st.updDeal.QueryRowContext(ctx,
+		it.Score.Total, sc.comps, sc.weights, it.DistanceMi, it.DigestPending, alerted, w.now, w.watchID, listingID).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("update deal: %w", err)
+	}
+	if sc.hasFactors() {
+		_, err = w.st.setFactors.ExecContext(ctx, id, sc.factors)
+	} else {
+		_, err = w.st.dropFactors.ExecContext(ctx, id)
+	}
+	if err != nil {
+		return fmt.Errorf("update deal factors: %w", err)
 	}
 	return nil
 }
 
-// flushDeals runs the queued deal inserts; a deal that turns out to exist
+// flushFactors runs the queued inserts of new deals' factors.
+func (w *fetchWrite) flushFactors(ctx context.Context) error {
+	if w.factors.n == 0 {
+		return nil
+	}
+	rows, _, err := w.factors.query(ctx, w.tx)
+	if err == nil {
+		err = rows.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("insert deal factors: %w", err)
+	}
+	return nil
+}
+
+// flushDeals runs the queued deal inserts, then their factors'; a deal that turns out to exist
 // (a listing twice in one batch) is updated instead, as before.
 func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error {
 	if w.deals.n == 0 {
@@ -435,13 +472,15 @@ func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error
 	if err != nil {
 		return fmt.Errorf("insert deals: %w", err)
 	}
+	ids := map[int64]int64{} // listing id → the id of the deal created for it
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var id, listing int64
+		if err := rows.Scan(&id, &listing); err != nil {
 			_ = rows.Close()
 			return fmt.Errorf("insert deals: %w", err)
 		}
-		created[id]++
+		created[listing]++
+		ids[listing] = id
 	}
 	if err := rows.Err(); err != nil {
 		_ = rows.Close()
@@ -450,16 +489,23 @@ func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error
 	_ = rows.Close()
 	for _, d := range pending {
 		if created[d.listingID] > 0 {
+			// The first of a listing's inserts in the statement is the one
+			// that created its deal.
 			created[d.listingID]--
 			c.New++
+			if d.score.hasFactors() && w.factors.add(ids[d.listingID], d.score.factors) {
+				if err := w.flushFactors(ctx); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if d.changed {
 			c.Updated++
 		}
-		if err := w.updateDeal(ctx, d.listingID, d.it, d.comps, d.weights, d.alerted); err != nil {
+		if err := w.updateDeal(ctx, d.listingID, d.it, &d.score, d.alerted); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.flushFactors(ctx)
 }

@@ -15,11 +15,14 @@ import (
 // Up: score_weights holds each weight set deals were scored with, and
 // deals.weights_id names a deal's (NULL for a deal stored in an older
 // layout). It carries no REFERENCES clause: SQLite cannot drop a column
-// that has one, and the down must. Deals stored before keep their layout
-// until they are scored again.
+// that has one, and the down must. deal_factors holds the factors of the
+// deals that have a weight set, out of the deal rows, so that a re-score
+// after a weight change rewrites narrow rows (deals.components then holds
+// only the profit, which the deal list sorts by). Deals stored before keep
+// their layout until they are scored again.
 //
 // Down: every deal stored as factors gets its components back in the "k"
-// layout, weights applied; then the column and the table go.
+// layout, weights applied; then the column and the tables go.
 func migration00011() *goose.Migration {
 	m := goose.NewGoMigration(11, &goose.GoFunc{RunTx: up00011}, &goose.GoFunc{RunTx: down00011})
 	m.Source = "00011_score_weights.go"
@@ -33,6 +36,10 @@ func up00011(ctx context.Context, tx *sql.Tx) error {
 			weights TEXT NOT NULL UNIQUE -- scout.WeightsKey: every component's weight, as JSON
 		)`,
 		`ALTER TABLE deals ADD COLUMN weights_id INTEGER`, // score_weights.id; NULL: components in an older layout
+		`CREATE TABLE deal_factors (
+			deal_id INTEGER PRIMARY KEY REFERENCES deals(id) ON DELETE CASCADE,
+			factors TEXT NOT NULL -- the factors layout (store/factorcodec.go)
+		)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("add score weights: %w", err)
@@ -48,9 +55,9 @@ func down00011(ctx context.Context, tx *sql.Tx) error {
 	}
 	const page = 1000
 	for after := int64(0); ; {
-		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.score, d.components, sw.weights
-			FROM deals d LEFT JOIN score_weights sw ON sw.id = d.weights_id
-			WHERE d.id > ? AND d.components LIKE '{"x":[%' ORDER BY d.id LIMIT ?`, after, page)
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.score, d.components, df.factors, sw.weights
+			FROM deals d LEFT JOIN score_weights sw ON sw.id = d.weights_id LEFT JOIN deal_factors df ON df.deal_id = d.id
+			WHERE d.id > ? AND d.weights_id IS NOT NULL ORDER BY d.id LIMIT ?`, after, page)
 		if err != nil {
 			return fmt.Errorf("read scores to convert: %w", err)
 		}
@@ -59,12 +66,12 @@ func down00011(ctx context.Context, tx *sql.Tx) error {
 			var id int64
 			var total float64
 			var comps []byte
-			var weights sql.NullString
-			if err := rows.Scan(&id, &total, &comps, &weights); err != nil {
+			var factors, weights sql.NullString
+			if err := rows.Scan(&id, &total, &comps, &factors, &weights); err != nil {
 				_ = rows.Close()
 				return fmt.Errorf("read scores to convert: %w", err)
 			}
-			s, err := decodeDealScore(comps, total, weights)
+			s, err := decodeDealScore(comps, factors, total, weights)
 			if err != nil {
 				_ = rows.Close()
 				return fmt.Errorf("deal %d: its stored score cannot be converted back (%w); run `dealscout score --refresh` with this version, then migrate down", id, err)
@@ -91,7 +98,7 @@ func down00011(ctx context.Context, tx *sql.Tx) error {
 		}
 		after = out[len(out)-1].id
 	}
-	for _, q := range []string{`ALTER TABLE deals DROP COLUMN weights_id`, `DROP TABLE score_weights`} {
+	for _, q := range []string{`DROP TABLE deal_factors`, `ALTER TABLE deals DROP COLUMN weights_id`, `DROP TABLE score_weights`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("drop score weights: %w", err)
 		}

@@ -286,6 +286,7 @@ func normTitle(t string) string {
 // re-preparing them for every listing cost a third of ingest time.
 type fetchStmts struct {
 	updListing, updDeal, insAlert, prior, dups, shared *sql.Stmt
+	setFactors, dropFactors                            *sql.Stmt
 }
 
 func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
@@ -300,7 +301,10 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 			norm_title = ?, last_seen = ?, gone_at = NULL WHERE id = ?`},
 		{&st.updDeal, `UPDATE deals SET score = ?, components = ?, weights_id = ?, distance_mi = ?, missed = 0,
 			digest_pending = digest_pending OR ?, alerted_price_cents = COALESCE(?, alerted_price_cents), updated_at = ?
-			WHERE watch_id = ? AND listing_id = ?`},
+			WHERE watch_id = ? AND listing_id = ? RETURNING id`},
+		{&st.setFactors, `INSERT INTO deal_factors (deal_id, factors) VALUES (?1, ?2)
+			ON CONFLICT (deal_id) DO UPDATE SET factors = excluded.factors`},
+		{&st.dropFactors, `DELETE FROM deal_factors WHERE deal_id = ?`},
 		{&st.insAlert, `INSERT INTO notifications (dedupe_key, watch_id, listing_id, channel, reason, payload,
 			next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dedupe_key) DO NOTHING`},
 		{&st.prior, priorQuery},
@@ -330,7 +334,7 @@ func prepareFetch(ctx context.Context, tx *sql.Tx) (*fetchStmts, error) {
 }
 
 func (st *fetchStmts) close() {
-	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert, st.prior, st.dups, st.shared} {
+	for _, s := range []*sql.Stmt{st.updListing, st.updDeal, st.insAlert, st.prior, st.dups, st.shared, st.setFactors, st.dropFactors} {
 		if s != nil {
 			_ = s.Close()
 		}

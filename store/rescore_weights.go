@@ -55,10 +55,11 @@ func (s *Store) WeightSets(ctx context.Context, priceLed bool) (map[int64]bool, 
 }
 
 // factorsQuery reads a page of a watch's open deals for applying new
-// weights: no listing, only the deal row, along the (watch_id, listing_id)
-// index as rescoreQuery does.
-const factorsQuery = `SELECT id, listing_id, score, weights_id, components FROM deals
-	WHERE watch_id = ? AND listing_id > ? AND status != 'dismissed' ORDER BY listing_id LIMIT ?`
+// weights: no listing, only the deal row and its factors, along the
+// (watch_id, listing_id) index as rescoreQuery does.
+const factorsQuery = `SELECT d.id, d.listing_id, d.score, d.weights_id, df.factors
+	FROM deals d LEFT JOIN deal_factors df ON df.deal_id = d.id
+	WHERE d.watch_id = ? AND d.listing_id > ? AND d.status != 'dismissed' ORDER BY d.listing_id LIMIT ?`
 
 // FactorsForRescore reads up to limit open deals of a watch whose listing
 // id is above afterListing, in listing id order, into page (whose rows and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/dealscout/dealscout/scout"
@@ -66,17 +67,18 @@ func parseWeights(key string) (scout.Weights, error) {
 	return w, nil
 }
 
-// decodeDealScore reads a deal's stored score, total being deals.score: the
-// factors layout with its weight set (weights, score_weights.weights)
-// applied, or an older layout as it is.
-func decodeDealScore(comps []byte, total float64, weights sql.NullString) (scout.Score, error) {
-	if !isFactors(comps) {
+// decodeDealScore reads a deal's stored score, total being deals.score:
+// with a weight set (weights, score_weights.weights), its factors
+// (deal_factors.factors) with the weights applied; without, its components
+// in an older layout, as they are.
+func decodeDealScore(comps []byte, factors sql.NullString, total float64, weights sql.NullString) (scout.Score, error) {
+	if !weights.Valid {
 		return decodeScore(comps, total)
 	}
-	if !weights.Valid {
-		return scout.Score{}, fmt.Errorf("its factors name no weight set")
+	if !factors.Valid {
+		return scout.Score{}, fmt.Errorf("its weight set has no factors to apply to")
 	}
-	f, err := decodeFactors(comps, false)
+	f, err := decodeFactors([]byte(factors.String), false)
 	if err != nil {
 		return scout.Score{}, err
 	}
@@ -90,4 +92,14 @@ func decodeDealScore(comps []byte, total float64, weights sql.NullString) (scout
 	}
 	s.Total = total
 	return s, nil
+}
+
+// ProfitComponents is what deals.components holds for a deal whose factors
+// are in deal_factors: the profit estimate alone, where the deal list's
+// sort by profit reads it ("p", as in the "k" layout).
+func ProfitComponents(f *scout.Factors) string {
+	if !f.HasProfit {
+		return "{}"
+	}
+	return `{"p":` + strconv.FormatInt(f.Profit, 10) + "}"
 }
