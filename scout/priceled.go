@@ -228,7 +228,7 @@ func (f *Factors) priceLedTotal(w *weightSet, comps map[string]Component) float6
 	}
 	rc := Component{Value: 1, Weight: w.risk, Reason: reasonNoSignals}
 	if len(notes) > 0 {
-		rc = Component{Value: 0, Weight: w.risk, Reason: strings.Join(notes, "; "), Points: -math.Round(penalty*10) / 10}
+		rc = Component{Value: 0, Weight: w.risk, Reason: strings.Join(notes, "; "), Points: 0 - math.Round(penalty*10)/10} // 0 - rather than -: no "-0" when nothing was taken off
 	}
 	comps[CompRisk] = rc
 	return total
