@@ -461,29 +461,24 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 // applyWeights applies the resolved weights to the stored factors of the
 // watch's open deals, and writes the totals with the weight set wid. full is
 // true when some deal needs scoring from its listing instead: one stored
-// before factors were, or one whose formula the new weights change (the
-// market weight crossed 0). Then the pass stops, and what it wrote rolls
+// before factors were (it has none), or one whose formula the new weights
+// change (the market weight went to or from 0, which Factors.Total refuses
+// for a deal with a market). Then the pass stops, and what it wrote rolls
 // back with its transaction: deals are read in listing order, so the older
-// deals that lack factors come first, well before a commit (a bulk
-// re-score commits once, at the end; another, after ScoreLockBudget).
+// deals that lack factors come first, and a change of formula shows at the
+// first deal with a market, well before a commit (a bulk re-score commits
+// once, at the end; another, after ScoreLockBudget).
 func applyWeights(ctx context.Context, st *store.Store, w *scout.Watch, resolved scout.Weights, wid int64, chunk int,
 	total *rescoreTally) (full bool, err error) {
-	sets, err := st.WeightSets(ctx, resolved[scout.CompMarket] > 0)
-	if err != nil {
-		return false, err
-	}
 	var tally rescoreTally
 	err = rescorePipeline(ctx, st, w.ID, chunk, &tally, factorPages(st),
 		func(p *store.FactorsPage, t *rescoreTally) ([]store.ScoreUpdate, error) {
 			ups := make([]store.ScoreUpdate, len(p.Rows))
 			for i := range p.Rows {
 				r := &p.Rows[i]
-				if !sets[r.WeightsID] {
-					return nil, errNeedsListings
-				}
 				f, err := store.FactorsForTotal(r.Factors)
-				if err != nil {
-					return nil, errNeedsListings // scoring it again writes it anew
+				if r.WeightsID == 0 || err != nil {
+					return nil, errNeedsListings // none, or damaged: scoring it again writes them anew
 				}
 				total, ok := f.Total(resolved)
 				if !ok {

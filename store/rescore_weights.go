@@ -23,37 +23,6 @@ type FactorsPage struct {
 	buf  []byte
 }
 
-// WeightSets returns the ids of the stored weight sets whose market weight
-// is above 0 exactly when priceLed is: new weights can be applied to the
-// factors of a deal scored with one of them. With any other, the new weights
-// change the formula (the price-led score goes on or off), and only scoring
-// the listing again will do.
-func (s *Store) WeightSets(ctx context.Context, priceLed bool) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, weights FROM score_weights`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
-				return err
-			}
-			if w, err := parseWeights(key); err == nil && (w[scout.CompMarket] > 0) == priceLed {
-				out[id] = true
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: weight sets: %w", err)
-	}
-	return out, nil
-}
-
 // factorsQuery reads a page of a watch's open deals for applying new
 // weights: no listing, only the deal row and its factors, along the
 // (watch_id, listing_id) index as rescoreQuery does.

@@ -1,0 +1,214 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
+)
+
+// weightsStore is a store with one watch of n varied deals (junk, lots,
+// accessories, scam phrases, free items, every condition and age), stored
+// as a first poll stores them, without factors; the watch has a price limit
+// and a weight of its own.
+func weightsStore(t *testing.T, now time.Time, n int) (*store.Store, scout.Watch) {
+	t.Helper()
+	st := rescoreStore(t, now)
+	w := scout.NewWatch("tables")
+	w.Query = "oak table"
+	limit := int64(40000)
+	w.MaxPriceCents = &limit
+	w.Settings.Weights = map[string]float64{scout.CompDistance: 2}
+	if err := st.CreateWatch(context.Background(), &w); err != nil {
+		t.Fatal(err)
+	}
+	titles := []string{"Oak dining table", "Oak dining table seats 6", "Oak coffee table", "Oak table for parts",
+		"Lot of 3 oak tables", "Oak table leg protector", "WANTED oak table", "Solid oak table, sealed"}
+	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
+	for i := range n {
+		l := scout.Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: titles[i%len(titles)],
+			PriceCents: int64(3000 + i*7919%60000), PriceKnown: i%17 != 0, Free: i%23 == 0, Currency: "USD",
+			Condition: scout.Conditions[i%len(scout.Conditions)], PostedAt: now.Add(-time.Duration(i%200) * time.Hour),
+			ShippingCents: -1}
+		if i%5 == 0 {
+			l.Description = "Payment by Zelle only, shipping only."
+		}
+		for range i % 4 {
+			l.Images = append(l.Images, "https://example.invalid/a.jpg")
+		}
+		item := scout.FetchItem{Listing: l}
+		if i%3 == 0 {
+			d := float64(i % 60)
+			item.DistanceMi = &d
+		}
+		batch.Items = append(batch.Items, item)
+	}
+	if _, err := st.ApplyFetch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return st, w
+}
+
+// dealScores reads every deal of the watch, by listing source id.
+func dealScores(t *testing.T, st *store.Store, watch string) map[string]scout.Score {
+	t.Helper()
+	deals, err := st.Deals(context.Background(), store.DealFilter{Watch: watch, Limit: 100_000, MinScore: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]scout.Score, len(deals))
+	for _, d := range deals {
+		out[d.Listing.SourceID] = d.Score
+	}
+	return out
+}
+
+// sameScores compares two readings of the deals, explanations included
+// (the profit by value), and says how the second moved from the first.
+func sameScores(a, b map[string]scout.Score) (string, bool) {
+	if len(a) != len(b) {
+		return fmt.Sprintf("%d deals against %d", len(a), len(b)), false
+	}
+	for id, x := range a {
+		y := b[id]
+		if (x.ProfitCents == nil) != (y.ProfitCents == nil) || x.ProfitCents != nil && *x.ProfitCents != *y.ProfitCents {
+			return fmt.Sprintf("deal %s: profit %v against %v", id, x.ProfitCents, y.ProfitCents), false
+		}
+		x.ProfitCents, y.ProfitCents = nil, nil
+		if fx, fy := fmt.Sprintf("%#v", x), fmt.Sprintf("%#v", y); fx != fy {
+			return fmt.Sprintf("deal %s:\n%s\nagainst\n%s", id, fx, fy), false
+		}
+	}
+	return "", true
+}
+
+// TestWeightsOnlyRescoreIsWhatRefreshGives: with the clock and the comps as
+// they were, applying new weights to the stored factors gives exactly what
+// scoring every listing again with them gives, explanations included, and
+// reports the changes as they are.
+func TestWeightsOnlyRescoreIsWhatRefreshGives(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	const n = 900
+	st, w := weightsStore(t, now, n)
+	const chunk = 200 // several pages, and a first short one
+	if res, err := rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, chunk, true); err != nil || res.Refreshed != n {
+		t.Fatalf("refresh: %+v, %v; want all %d deals from their listings", res, err, n)
+	}
+	modes := map[bool]int{}
+	for _, s := range dealScores(t, st, w.Name) {
+		modes[s.PriceLed]++
+	}
+	if modes[true] < 100 || modes[false] < 100 {
+		t.Fatalf("%d price-led deals and %d others: the test needs both", modes[true], modes[false])
+	}
+	for _, weights := range []scout.Weights{
+		scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3}),
+		scout.DefaultWeights().Merge(map[string]float64{"risk": 0, "recency": 0.5, "limit": 7}),
+		scout.DefaultWeights(),
+	} {
+		before := dealScores(t, st, w.Name)
+		res, err := rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := dealScores(t, st, w.Name)
+		var want rescoreTally
+		for id, s := range applied {
+			want.add(s.Total - before[id].Total)
+		}
+		if exp := want.result(); res.Refreshed != 0 || res.Deals != n || res.Changed != exp.Changed || res.Up != exp.Up ||
+			res.Down != exp.Down || res.MaxDelta != exp.MaxDelta || math.Abs(res.MeanDelta-exp.MeanDelta) > 1e-9 || exp.Changed == 0 {
+			t.Fatalf("weights %v: re-score reported %+v; the deals moved %+v, none from listings", weights, res, exp)
+		}
+		res, err = rescore(ctx, st, "", weights, scout.CompsOptions{}, now, chunk, true)
+		if err != nil || res.Changed != 0 || res.Refreshed != n {
+			t.Fatalf("weights %v: a refresh after applying them: %+v, %v; want all %d deals scored again, none changed", weights, res, err, n)
+		}
+		if diff, ok := sameScores(applied, dealScores(t, st, w.Name)); !ok {
+			t.Fatalf("weights %v: applied to stored factors, then scored again from the listings: %s", weights, diff)
+		}
+	}
+}
+
+// TestRescoreScoresFromListingsWhenItMust: deals stored without factors (by
+// an older dealscout) and deals whose formula new weights change (the
+// market weight to or from 0) are scored from their listings, with the
+// result a refresh gives.
+func TestRescoreScoresFromListingsWhenItMust(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	const n = 300
+	st, w := weightsStore(t, now, n)
+	noMarket := scout.DefaultWeights().Merge(map[string]float64{"market": 0})
+	for _, step := range []struct {
+		name      string
+		weights   scout.Weights
+		refreshed int
+	}{
+		{"stored without factors", scout.DefaultWeights(), n},
+		{"same weights again", scout.DefaultWeights(), 0},
+		{"market weight to 0", noMarket, n},
+		{"another weight, market still 0", noMarket.Merge(map[string]float64{"photos": 4}), 0},
+		{"market weight back", scout.DefaultWeights(), n},
+	} {
+		res, err := rescore(ctx, st, "", step.weights, scout.CompsOptions{}, now, 100, false)
+		if err != nil || res.Refreshed != step.refreshed || res.Deals != n {
+			t.Fatalf("%s: %+v, %v; want %d deals, %d from their listings", step.name, res, err, n, step.refreshed)
+		}
+		got := dealScores(t, st, w.Name)
+		if res, err := rescore(ctx, st, "", step.weights, scout.CompsOptions{}, now, 100, true); err != nil || res.Changed != 0 {
+			t.Fatalf("%s: a refresh changed %+v (%v); want nothing", step.name, res, err)
+		}
+		if diff, ok := sameScores(got, dealScores(t, st, w.Name)); !ok {
+			t.Fatalf("%s: %s", step.name, diff)
+		}
+	}
+}
+
+// TestScoreCommandAppliesWeights: `score` after a weight change applies
+// them without reading listings, the explanation shows them, and
+// `score --refresh` agrees at the same clock.
+func TestScoreCommandAppliesWeights(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.ok("demo", "--no-serve")
+	var deals []dealJSON
+	if err := json.Unmarshal([]byte(c.ok("deals", "--json", "--limit", "1")), &deals); err != nil || len(deals) != 1 {
+		t.Fatalf("deals after demo: %v", err)
+	}
+	id := fmt.Sprint(deals[0].ID)
+	explainBefore := c.ok("score", "--listing", id, "--explain")
+	w := &cli{t: t, dir: c.dir, env: append(c.env, "DEALSCOUT_SCORE_WEIGHTS=photos=20,condition=6"), now: c.now}
+	var res RescoreResult
+	if err := json.Unmarshal([]byte(w.ok("score", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Deals == 0 || res.Changed == 0 || res.Refreshed != 0 {
+		t.Fatalf("score after a weight change: %+v; want changes, no deal scored from its listing", res)
+	}
+	explainAfter := w.ok("score", "--listing", id, "--explain")
+	if explainAfter == explainBefore {
+		t.Fatalf("the explanation did not change with the weights:\n%s", explainAfter)
+	}
+	if err := json.Unmarshal([]byte(w.ok("score", "--refresh", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Changed != 0 || res.Refreshed != res.Deals {
+		t.Errorf("score --refresh at the same clock: %+v; want every deal scored again, none changed", res)
+	}
+	if again := w.ok("score", "--listing", id, "--explain"); again != explainAfter {
+		t.Errorf("explanation after --refresh:\n%s\nafter applying the weights:\n%s", again, explainAfter)
+	}
+	if !strings.Contains(c.ok("score", "--help"), "--refresh") {
+		t.Error("score --help does not mention --refresh")
+	}
+}
