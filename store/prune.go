@@ -134,6 +134,7 @@ func (r *PruneReport) fill(counts map[string]int64) {
 	for t, n := range counts {
 		switch t {
 		case "listings", "deals", "price_history", "poll_runs", "notifications":
+		case "deal_factors": // a deal's own score, removed with it
 		default:
 			if r.Other == nil {
 				r.Other = map[string]int64{}

@@ -53,10 +53,12 @@ func (p *pruneSeed) listing(name string, lastSeen, goneAgo time.Duration) int64 
 	return id
 }
 
+// deal adds the watch's deal for the listing, its score stored as factors.
 func (p *pruneSeed) deal(listing, status string) {
 	p.t.Helper()
-	p.insert(`INSERT INTO deals (watch_id, listing_id, source_spec, score, components, status, first_seen, updated_at)
+	id := p.insert(`INSERT INTO deals (watch_id, listing_id, source_spec, score, components, status, first_seen, updated_at)
 		VALUES (?, ?, 'demo', 50, '{}', ?, ?, ?)`, p.watch, p.ids[listing], status, ts(testNow), ts(testNow))
+	p.insert(`INSERT INTO deal_factors (deal_id, factors) VALUES (?, '{"x":[0,[],[0,0,"",0,"",60]]}')`, id)
 }
 
 func (p *pruneSeed) prices(listing string, agos ...time.Duration) {
@@ -211,6 +213,12 @@ func TestPruneRemovesWhatTheWindowNoLongerNeeds(t *testing.T) {
 		t.Error("the pending alert of a removed listing still points at it")
 	}
 	noOrphans(t, s)
+	if n := count(t, s, `SELECT count(*) FROM deal_factors WHERE deal_id NOT IN (SELECT id FROM deals)`); n != 0 {
+		t.Errorf("%d stored factors outlive their deals", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM deal_factors`); n == 0 {
+		t.Error("the kept deals lost their factors")
+	}
 
 	again, err := s.Prune(context.Background(), 90*day, false)
 	if err != nil || again.Listings+again.Deals+again.PriceHistory+again.PollRuns+again.Alerts != 0 {
