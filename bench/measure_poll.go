@@ -510,9 +510,12 @@ func measureStored(ctx context.Context, h *harness) error {
 	h.add(row{measure: fmt.Sprintf("bytes per stored listing (%s listings and deals, with WAL)", fmtCount(n)), measured: fmt.Sprintf("%.0f B", per),
 		ceiling: fmtMB(float64(size)) + " file", target: "≤ 2 KB", verdict: verdict(per <= 2048)})
 
+	// Each re-score follows a change of weights, as `dealscout score` is
+	// meant to: photos and condition up, then back to their defaults.
 	var rescore []float64
-	for range h.o.reps {
-		r, err := in.run(ctx, "score")
+	for i := range h.o.reps {
+		weights := []string{"DEALSCOUT_SCORE_WEIGHTS=photos=5,condition=3", "DEALSCOUT_SCORE_WEIGHTS=photos=1,condition=2"}[i%2]
+		r, err := in.runWith(ctx, []string{weights}, "score")
 		if be, ok := asBudget(err); ok {
 			h.add(row{measure: fmt.Sprintf("re-score %s deals (dealscout score)", fmtCount(n)),
 				measured: fmt.Sprintf("> %s (stopped)", be.after.Round(time.Second)), target: "< 2 s", verdict: "FAIL"})
@@ -525,7 +528,7 @@ func measureStored(ctx context.Context, h *harness) error {
 		rescore = append(rescore, secs(r.wall))
 	}
 	if rescore != nil {
-		h.add(row{measure: fmt.Sprintf("re-score %s deals (dealscout score)", fmtCount(n)), measured: fmtSecs(median(rescore)),
+		h.add(row{measure: fmt.Sprintf("re-score %s deals after a weight change (dealscout score)", fmtCount(n)), measured: fmtSecs(median(rescore)),
 			target: "< 2 s", verdict: verdict(median(rescore) < 2)})
 	}
 

@@ -74,11 +74,16 @@ func (h *harness) newInstance(name string, extra ...string) (*instance, error) {
 // run runs dealscout to completion and fails unless it exits 0. A process
 // still running after the budget is killed and reported as *budgetError.
 func (in *instance) run(ctx context.Context, args ...string) (result, error) {
+	return in.runWith(ctx, nil, args...)
+}
+
+// runWith is run with env added to the instance's environment.
+func (in *instance) runWith(ctx context.Context, env []string, args ...string) (result, error) {
 	bctx, cancel := context.WithTimeout(ctx, in.h.o.budget)
 	defer cancel()
 	c := exec.CommandContext(bctx, in.h.bin, args...)
 	c.Dir = in.dir // no .env of the user's is read
-	c.Env = in.env
+	c.Env = append(append([]string(nil), in.env...), env...)
 	var out, errb bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errb
 	started := time.Now()
