@@ -393,6 +393,9 @@ type RescoreResult struct {
 	// and recency at the clock of the re-score); the others had the weights
 	// applied to the factors their last poll or refresh stored.
 	Refreshed int `json:"refreshed"`
+	// passes is how many passes over deals the re-score made (each reads,
+	// scores and writes): what the tests see of how it went about it.
+	passes int
 }
 
 // rescoreChunk is how many deals a re-score reads and scores at a time; the
@@ -431,61 +434,102 @@ func rescore(ctx context.Context, st *store.Store, watch string, weights scout.W
 			return res, err
 		}
 	}
-	var tally rescoreTally
+	sets := make(map[int64]watchWeights, len(ws))
+	keys := make([]string, len(ws))
 	for i := range ws {
-		w := &ws[i]
-		resolved := scout.ResolveWeights(weights, w)
+		resolved := scout.ResolveWeights(weights, &ws[i])
 		key, err := scout.WeightsKey(resolved)
 		if err != nil {
-			return res, fmt.Errorf("watch %q: %w", w.Name, err)
+			return res, fmt.Errorf("watch %q: %w", ws[i].Name, err)
 		}
-		wid, err := st.WeightsID(ctx, key)
-		if err != nil {
+		keys[i] = key
+		sets[ws[i].ID] = watchWeights{resolved: resolved}
+	}
+	ids, err := st.WeightsIDs(ctx, keys)
+	if err != nil {
+		return res, err
+	}
+	for i := range ws {
+		ww := sets[ws[i].ID]
+		ww.wid = ids[i]
+		sets[ws[i].ID] = ww
+	}
+	var tally rescoreTally
+	passes := 0
+	if !refresh && len(ws) > 1 {
+		// Every watch's deals in one pass, one transaction: many watches of a
+		// few thousand deals each cost as much as one watch of them all,
+		// where a pass per watch updated the score indexes row by row and
+		// committed once a watch.
+		full, err := applyWeights(ctx, st, 0, sets, chunk, &tally)
+		passes++
+		if err != nil || !full {
+			res = tally.result()
+			res.passes = passes
 			return res, err
 		}
+	}
+	for i := range ws {
+		w := &ws[i]
 		full := refresh
 		if !full {
-			if full, err = applyWeights(ctx, st, w, resolved, wid, chunk, &tally); err != nil {
+			var err error
+			full, err = applyWeights(ctx, st, w.ID, sets, chunk, &tally)
+			passes++
+			if err != nil {
 				return res, err
 			}
 		}
 		if full {
-			if err := rescoreListings(ctx, st, w, weights, wid, co, now, chunk, &tally); err != nil {
+			passes++
+			if err := rescoreListings(ctx, st, w, weights, sets[w.ID].wid, co, now, chunk, &tally); err != nil {
 				return res, err
 			}
 		}
 	}
-	return tally.result(), nil
+	res = tally.result()
+	res.passes = passes
+	return res, nil
 }
 
-// applyWeights applies the resolved weights to the stored factors of the
-// watch's open deals, and writes the totals with the weight set wid. full is
-// true when some deal needs scoring from its listing instead: one stored
-// before factors were (it has none), or one whose formula the new weights
-// change (the market weight went to or from 0, which Factors.Total refuses
-// for a deal with a market). Then the pass stops, and what it wrote rolls
-// back with its transaction: deals are read in listing order, so the older
-// deals that lack factors come first, and a change of formula shows at the
-// first deal with a market, well before a commit (a bulk re-score commits
-// once, at the end; another, after ScoreLockBudget).
-func applyWeights(ctx context.Context, st *store.Store, w *scout.Watch, resolved scout.Weights, wid int64, chunk int,
+// watchWeights are the weights a watch's deals are scored with, resolved
+// (DefaultWeights, the configured ones, the watch's own), and the id of
+// that weight set.
+type watchWeights struct {
+	resolved scout.Weights
+	wid      int64
+}
+
+// applyWeights applies the weights of each deal's watch (sets) to the
+// stored factors of the open deals of one watch, or of every watch when
+// watchID is 0, and writes the totals with their weight sets. full is true
+// when some deal needs scoring from its listing instead: one stored before
+// factors were (it has none), or one whose formula the new weights change
+// (the market weight went to or from 0, which Factors.Total refuses for a
+// deal with a market). Then the pass stops, and what it wrote rolls back
+// with its transaction: deals are read in listing (or deal) order, so the
+// older deals that lack factors come first, and a change of formula shows
+// at the first deal with a market, well before a commit (a bulk re-score
+// commits once, at the end; another, after ScoreLockBudget).
+func applyWeights(ctx context.Context, st *store.Store, watchID int64, sets map[int64]watchWeights, chunk int,
 	total *rescoreTally) (full bool, err error) {
 	var tally rescoreTally
-	err = rescorePipeline(ctx, st, w.ID, chunk, &tally, factorPages(st),
+	err = rescorePipeline(ctx, st, watchID, chunk, &tally, factorPages(st, watchID == 0),
 		func(p *store.FactorsPage, t *rescoreTally) ([]store.ScoreUpdate, error) {
 			ups := make([]store.ScoreUpdate, len(p.Rows))
 			for i := range p.Rows {
 				r := &p.Rows[i]
+				ww, known := sets[r.WatchID]
 				f, err := store.FactorsForTotal(r.Factors)
-				if r.WeightsID == 0 || err != nil {
+				if r.WeightsID == 0 || err != nil || !known {
 					return nil, errNeedsListings // none, or damaged: scoring it again writes them anew
 				}
-				total, ok := f.Total(resolved)
+				total, ok := f.Total(ww.resolved)
 				if !ok {
 					return nil, errNeedsListings
 				}
 				t.add(total - r.Total)
-				ups[i] = store.ScoreUpdate{DealID: r.DealID, Total: total, WeightsID: wid}
+				ups[i] = store.ScoreUpdate{DealID: r.DealID, Total: total, WeightsID: ww.wid}
 			}
 			return ups, nil
 		})
@@ -624,8 +668,9 @@ func dealPages(st *store.Store) pageSource[[]scout.Deal] {
 	}
 }
 
-// factorPages are deals' stored factors, for applying new weights.
-func factorPages(st *store.Store) pageSource[*store.FactorsPage] {
+// factorPages are deals' stored factors, for applying new weights: of one
+// watch in listing order, or of every watch in deal order (all).
+func factorPages(st *store.Store, all bool) pageSource[*store.FactorsPage] {
 	return pageSource[*store.FactorsPage]{
 		read: func(ctx context.Context, p *store.FactorsPage, watchID, after int64, limit int) (*store.FactorsPage, int, int64, error) {
 			if p == nil {
@@ -634,7 +679,11 @@ func factorPages(st *store.Store) pageSource[*store.FactorsPage] {
 			if err := st.FactorsForRescore(ctx, p, watchID, after, limit); err != nil || len(p.Rows) == 0 {
 				return p, 0, 0, err
 			}
-			return p, len(p.Rows), p.Rows[len(p.Rows)-1].ListingID, nil
+			last := &p.Rows[len(p.Rows)-1]
+			if all {
+				return p, len(p.Rows), last.DealID, nil
+			}
+			return p, len(p.Rows), last.ListingID, nil
 		},
 		split: func(p *store.FactorsPage, n int) []*store.FactorsPage {
 			var out []*store.FactorsPage

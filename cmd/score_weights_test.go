@@ -20,18 +20,26 @@ import (
 func weightsStore(t *testing.T, now time.Time, n int) (*store.Store, scout.Watch) {
 	t.Helper()
 	st := rescoreStore(t, now)
-	w := scout.NewWatch("tables")
+	w := weightsWatch(t, st, now, "tables", map[string]float64{scout.CompDistance: 2}, 0, n)
+	return st, w
+}
+
+// weightsWatch adds a watch of that name and weights of its own, with n
+// varied deals whose source ids start at from, stored without factors.
+func weightsWatch(t *testing.T, st *store.Store, now time.Time, name string, own map[string]float64, from, n int) scout.Watch {
+	t.Helper()
+	w := scout.NewWatch(name)
 	w.Query = "oak table"
 	limit := int64(40000)
 	w.MaxPriceCents = &limit
-	w.Settings.Weights = map[string]float64{scout.CompDistance: 2}
+	w.Settings.Weights = own
 	if err := st.CreateWatch(context.Background(), &w); err != nil {
 		t.Fatal(err)
 	}
 	titles := []string{"Oak dining table", "Oak dining table seats 6", "Oak coffee table", "Oak table for parts",
 		"Lot of 3 oak tables", "Oak table leg protector", "WANTED oak table", "Solid oak table, sealed"}
 	batch := scout.FetchBatch{Watch: &w, Spec: "demo", Now: now}
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		l := scout.Listing{Source: "demo", SourceID: fmt.Sprint(i), Title: titles[i%len(titles)],
 			PriceCents: int64(3000 + i*7919%60000), PriceKnown: i%17 != 0, Free: i%23 == 0, Currency: "USD",
 			Condition: scout.Conditions[i%len(scout.Conditions)], PostedAt: now.Add(-time.Duration(i%200) * time.Hour),
@@ -52,7 +60,7 @@ func weightsStore(t *testing.T, now time.Time, n int) (*store.Store, scout.Watch
 	if _, err := st.ApplyFetch(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	return st, w
+	return w
 }
 
 // dealScores reads every deal of the watch, by listing source id.
@@ -211,4 +219,103 @@ func TestScoreCommandAppliesWeights(t *testing.T) {
 	if !strings.Contains(c.ok("score", "--help"), "--refresh") {
 		t.Error("score --help does not mention --refresh")
 	}
+}
+
+// TestRescoreOfEveryWatchInOnePass: re-scoring every watch applies each
+// watch's own weights to its deals in one pass, with what a refresh gives;
+// when one watch has a deal without factors, that watch alone is scored from
+// its listings.
+func TestRescoreOfEveryWatchInOnePass(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	st := rescoreStore(t, now)
+	// Three watches whose deals interleave: each poll adds a few of each.
+	var names []string
+	for k, own := range []map[string]float64{nil, {scout.CompPhotos: 3}, {scout.CompDistance: 0, scout.CompRisk: 2}} {
+		name := fmt.Sprintf("w%d", k)
+		names = append(names, name)
+		weightsWatch(t, st, now, name, own, 1000*k, 100)
+	}
+	for k, name := range names {
+		w, err := st.Watch(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = weightsWatchMore(t, st, now, &w, 1000*k+100, 150)
+	}
+	const n = 3 * 250
+	all := func() map[string]scout.Score {
+		out := map[string]scout.Score{}
+		for _, name := range names {
+			for id, s := range dealScores(t, st, name) {
+				out[name+"/"+id] = s
+			}
+		}
+		return out
+	}
+	if res, err := rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, 100, true); err != nil || res.Refreshed != n {
+		t.Fatalf("refresh: %+v, %v", res, err)
+	}
+	changed := scout.DefaultWeights().Merge(map[string]float64{"condition": 4, "recency": 1})
+	before := all()
+	res, err := rescore(ctx, st, "", changed, scout.CompsOptions{}, now, 100, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := all()
+	var want rescoreTally
+	for id, s := range applied {
+		want.add(s.Total - before[id].Total)
+	}
+	if exp := want.result(); res.Refreshed != 0 || res.Deals != n || res.Changed != exp.Changed || res.Up != exp.Up ||
+		res.MaxDelta != exp.MaxDelta || exp.Changed == 0 || res.passes != 1 {
+		t.Fatalf("re-score of every watch reported %+v; the deals moved %+v, none from listings, in one pass", res, exp)
+	}
+	if res, err := rescore(ctx, st, "", changed, scout.CompsOptions{}, now, 100, true); err != nil || res.Changed != 0 {
+		t.Fatalf("a refresh after applying the weights: %+v, %v; want nothing changed", res, err)
+	}
+	if diff, ok := sameScores(applied, all()); !ok {
+		t.Fatal(diff)
+	}
+
+	// A deal of w1 stored without factors: w1 is scored from its listings,
+	// the others have the weights applied.
+	w1, err := st.Watch(ctx, names[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := scout.FetchBatch{Watch: &w1, Spec: "demo", Now: now, Items: []scout.FetchItem{{Listing: scout.Listing{Source: "demo",
+		SourceID: "old", Title: "Oak dining table", PriceCents: 9000, PriceKnown: true, Currency: "USD", ShippingCents: -1}}}}
+	if _, err := st.ApplyFetch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	res, err = rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, 100, false)
+	// Passes: every watch at once (stopped), then each watch, and w1 again from its listings.
+	if err != nil || res.Deals != n+1 || res.Refreshed != 251 || res.passes != 5 {
+		t.Fatalf("with one deal of %s without factors: %+v, %v; want %d deals, that watch's 251 from their listings, 5 passes",
+			names[1], res, err, n+1)
+	}
+	got := all()
+	if res, err := rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, 100, true); err != nil || res.Changed != 0 {
+		t.Fatalf("a refresh after that: %+v, %v; want nothing changed", res, err)
+	}
+	if diff, ok := sameScores(got, all()); !ok {
+		t.Fatal(diff)
+	}
+}
+
+// weightsWatchMore adds n more deals to the watch, as weightsWatch does.
+func weightsWatchMore(t *testing.T, st *store.Store, now time.Time, w *scout.Watch, from, n int) int {
+	t.Helper()
+	batch := scout.FetchBatch{Watch: w, Spec: "demo", Now: now}
+	for i := from; i < from+n; i++ {
+		batch.Items = append(batch.Items, scout.FetchItem{Listing: scout.Listing{Source: "demo", SourceID: fmt.Sprint(i),
+			Title: "Oak dining table", PriceCents: int64(5000 + i*613%40000), PriceKnown: true, Currency: "USD",
+			Condition: scout.Conditions[i%len(scout.Conditions)], PostedAt: now.Add(-time.Duration(i%90) * time.Hour), ShippingCents: -1}})
+	}
+	if _, err := st.ApplyFetch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

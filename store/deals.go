@@ -182,9 +182,10 @@ const (
 // from the definitions their migration gave them.
 var scoreIndexes = []string{"deals_watch_score", "deals_score"}
 
-// UpdateScores saves a watch's re-computed scores as they arrive on chunks,
-// until chunks is closed or ctx is done, leaving alone the rows whose stored
-// components and weight set are already the same, and returns how many rows
+// UpdateScores saves a watch's re-computed scores (watchID 0: deals of any
+// watch) as they arrive on chunks, until chunks is closed or ctx is done,
+// leaving alone the rows whose stored components, factors and weight set
+// are already the same, and returns how many rows
 // it rewrote. A row whose components it keeps keeps its updated_at too: that
 // says when the factors were computed, which a poll reads (keepScoreFor). It
 // commits when chunks closes and, unless the re-score is a bulk one, whenever
@@ -224,6 +225,9 @@ func (s *Store) bulkRescore(ctx context.Context, watchID int64) (bool, error) {
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: count deals to re-score: %w", err)
+	}
+	if watchID == 0 { // every watch's deals
+		mine = all
 	}
 	return mine >= bulkMinDeals && mine <= bulkMaxDeals && 2*mine >= all, nil
 }

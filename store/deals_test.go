@@ -131,6 +131,9 @@ func TestUpdateScoresBulkRebuildsScoreIndexes(t *testing.T) {
 	if bulk, _ := s.bulkRescore(ctx, small); bulk {
 		t.Fatal("bulkRescore(chairs) = true for 10 of 10,010 deals, want false")
 	}
+	if bulk, err := s.bulkRescore(ctx, 0); err != nil || !bulk {
+		t.Fatalf("bulkRescore(every watch) = %v, %v; want true for all 10,010 deals", bulk, err)
+	}
 	before := scoreIndexSQL(t, s)
 	n, err := s.UpdateScores(ctx, watchID, sendChunks(updates(ids, 80), 3000))
 	if err != nil || n != len(ids) {

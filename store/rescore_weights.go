@@ -11,10 +11,10 @@ import (
 // StoredFactors is one open deal as a re-score after a weight change reads
 // it: its stored total and its factors, undecoded.
 type StoredFactors struct {
-	DealID, ListingID int64
-	Total             float64
-	WeightsID         int64  // 0 for none: the row is in an older layout
-	Factors           []byte // the factors layout; a slice of the page's buffer
+	DealID, ListingID, WatchID int64
+	Total                      float64
+	WeightsID                  int64  // 0 for none: the row is in an older layout
+	Factors                    []byte // the factors layout; a slice of the page's buffer
 }
 
 // FactorsPage is a page of StoredFactors, whose rows share one buffer.
@@ -26,18 +26,28 @@ type FactorsPage struct {
 // factorsQuery reads a page of a watch's open deals for applying new
 // weights: no listing, only the deal row and its factors, along the
 // (watch_id, listing_id) index as rescoreQuery does.
-const factorsQuery = `SELECT d.id, d.listing_id, d.score, d.weights_id, df.factors
+const factorsQuery = `SELECT d.id, d.listing_id, d.watch_id, d.score, d.weights_id, df.factors
 	FROM deals d LEFT JOIN deal_factors df ON df.deal_id = d.id
 	WHERE d.watch_id = ? AND d.listing_id > ? AND d.status != 'dismissed' ORDER BY d.listing_id LIMIT ?`
 
+// allFactorsQuery is factorsQuery for every watch's deals, in deal order.
+const allFactorsQuery = `SELECT d.id, d.listing_id, d.watch_id, d.score, d.weights_id, df.factors
+	FROM deals d LEFT JOIN deal_factors df ON df.deal_id = d.id
+	WHERE d.id > ? AND d.status != 'dismissed' ORDER BY d.id LIMIT ?`
+
 // FactorsForRescore reads up to limit open deals of a watch whose listing
-// id is above afterListing, in listing id order, into page (whose rows and
-// buffer it reuses).
-func (s *Store) FactorsForRescore(ctx context.Context, page *FactorsPage, watchID, afterListing int64, limit int) error {
+// id is above after, in listing id order, into page (whose rows and buffer
+// it reuses); with watchID 0, of every watch, whose deal id is above after,
+// in deal id order.
+func (s *Store) FactorsForRescore(ctx context.Context, page *FactorsPage, watchID, after int64, limit int) error {
 	page.Rows, page.buf = page.Rows[:0], page.buf[:0]
 	var ends []int
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, factorsQuery, watchID, afterListing, limit)
+		q, args := factorsQuery, []any{watchID, after, limit}
+		if watchID == 0 {
+			q, args = allFactorsQuery, []any{after, limit}
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -46,7 +56,7 @@ func (s *Store) FactorsForRescore(ctx context.Context, page *FactorsPage, watchI
 		var wid sql.NullInt64
 		for rows.Next() {
 			var r StoredFactors
-			if err := rows.Scan(&r.DealID, &r.ListingID, &r.Total, &wid, &comps); err != nil {
+			if err := rows.Scan(&r.DealID, &r.ListingID, &r.WatchID, &r.Total, &wid, &comps); err != nil {
 				return err
 			}
 			r.WeightsID = wid.Int64

@@ -10,19 +10,23 @@ import (
 	"github.com/dealscout/dealscout/scout"
 )
 
-// WeightsID is the id in score_weights of the weight set key names
-// (scout.WeightsKey of resolved weights), added if it is not there yet. Rows
-// of score_weights never change and are never deleted: a deal's weights_id
-// names the weights its total was computed with for as long as it keeps
-// that total.
-func (s *Store) WeightsID(ctx context.Context, key string) (int64, error) {
-	var id int64
+// WeightsIDs are the ids in score_weights of the weight sets keys name
+// (scout.WeightsKey of resolved weights), in one transaction, each added if
+// it is not there yet. Rows of score_weights never change and are never
+// deleted: a deal's weights_id names the weights its total was computed
+// with for as long as it keeps that total.
+func (s *Store) WeightsIDs(ctx context.Context, keys []string) ([]int64, error) {
+	ids := make([]int64, len(keys))
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		id, err = weightsID(ctx, tx, key)
-		return err
+		for i, k := range keys {
+			var err error
+			if ids[i], err = weightsID(ctx, tx, k); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	return id, err
+	return ids, err
 }
 
 func weightsID(ctx context.Context, tx *sql.Tx, key string) (int64, error) {
