@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/dealscout/dealscout/scout"
+	"github.com/dealscout/dealscout/store"
 )
 
 // BenchmarkRescore50Watches re-scores 100,000 deals stored by 50 watches of
 // 2,000 after a weight change, as `dealscout score` does: every watch's
 // deals in one pass. They are stored as one poll of them all stores them,
-// then priced against comps by a refresh. It reports the process's CPU time
-// beside the wall time, which a busy machine inflates.
+// then priced against comps by a refresh.
 func BenchmarkRescore50Watches(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -36,22 +36,45 @@ func BenchmarkRescore50Watches(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if res, err := Rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, true); err != nil || res.Refreshed != watches*per {
-		b.Fatalf("refresh before the benchmark: %+v, %v", res, err)
+	refreshAll(b, st, now, watches*per)
+	benchRescores(b, st, now, watches*per, []scout.Weights{benchWeights, scout.DefaultWeights()}, false)
+}
+
+// benchWeights are the changed weights of the re-score benchmarks.
+var benchWeights = scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})
+
+// refreshAll re-scores every deal of the store from its listing, as
+// `score --refresh` does, so that each has factors priced against comps.
+func refreshAll(b *testing.B, st *store.Store, now time.Time, n int) {
+	b.Helper()
+	if res, err := Rescore(context.Background(), st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, true); err != nil || res.Refreshed != n {
+		b.Fatalf("refresh before the benchmark: %+v, %v; want all %d deals from their listings", res, err, n)
 	}
-	weights := []scout.Weights{scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3}), scout.DefaultWeights()}
+}
+
+// benchRescores times b.N re-scores of the store's n deals, each with the
+// next of weights, and reports deals/s and CPU seconds per re-score (the
+// wall time is inflated by a busy machine). Each must change some deal, and
+// score every deal from its listing with refresh, none without.
+func benchRescores(b *testing.B, st *store.Store, now time.Time, n int, weights []scout.Weights, refresh bool) {
+	b.Helper()
+	fromListings := 0
+	if refresh {
+		fromListings = n
+	}
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, false)
+		res, err := Rescore(context.Background(), st, "", weights[i%len(weights)], scout.CompsOptions{}, now, refresh)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res.Deals != watches*per || res.Changed == 0 || res.Refreshed != 0 {
-			b.Fatalf("re-scored %d deals, %d changed, %d from listings; want %d, some changed, none from listings",
-				res.Deals, res.Changed, res.Refreshed, watches*per)
+		if res.Deals != n || res.Changed == 0 || res.Refreshed != fromListings {
+			b.Fatalf("re-scored %d deals, %d changed, %d from their listings; want %d, some changed, %d from listings",
+				res.Deals, res.Changed, res.Refreshed, n, fromListings)
 		}
 	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 

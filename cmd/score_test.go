@@ -135,32 +135,15 @@ func TestScoreRescoresAfterWeightsChange(t *testing.T) {
 // stored as polls and `score --refresh` leave them: priced against markets
 // of similar listings, so their rows carry markets and comps.
 func BenchmarkRescore100k(b *testing.B) {
-	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	st := rescoreStore(b, now)
 	const n = 100_000
 	storeRescoreDeals(b, st, now, n)
-	if res, err := Rescore(ctx, st, "", scout.DefaultWeights(), scout.CompsOptions{}, now, true); err != nil || res.Refreshed != n {
-		b.Fatalf("refresh before the benchmark: %+v, %v", res, err)
-	}
+	refreshAll(b, st, now, n)
 	// Every listing has a photo, so the changed set moves condition, which
 	// changes every price-led score. Each run changes the weights: the
 	// changed set first, then back to the defaults.
-	weights := []scout.Weights{scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3}), scout.DefaultWeights()}
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Deals != n || res.Changed == 0 || res.Refreshed != 0 {
-			b.Fatalf("re-scored %d deals, %d changed, %d from their listings; want %d, some changed, none from listings",
-				res.Deals, res.Changed, res.Refreshed, n)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	benchRescores(b, st, now, n, []scout.Weights{benchWeights, scout.DefaultWeights()}, false)
 }
 
 // BenchmarkRescoreRefresh100k is `dealscout score --refresh` over 100,000
@@ -168,26 +151,11 @@ func BenchmarkRescore100k(b *testing.B) {
 // from today's comps (the deals were stored without, as a watch's first
 // poll stores them, so the first run changes every row).
 func BenchmarkRescoreRefresh100k(b *testing.B) {
-	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	st := rescoreStore(b, now)
 	const n = 100_000
 	storeRescoreDeals(b, st, now, n)
-	weights := []scout.Weights{scout.DefaultWeights(), scout.DefaultWeights().Merge(map[string]float64{"photos": 5, "condition": 3})}
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		res, err := Rescore(ctx, st, "", weights[i%2], scout.CompsOptions{}, now, true)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Deals != n || res.Changed == 0 || res.Refreshed != n {
-			b.Fatalf("re-scored %d deals, %d changed, %d from their listings; want %d, some changed, all from listings",
-				res.Deals, res.Changed, res.Refreshed, n)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	benchRescores(b, st, now, n, []scout.Weights{scout.DefaultWeights(), benchWeights}, true)
 }
 
 // storeRescoreDeals stores n deals of one new watch "bench" as its first

@@ -37,6 +37,18 @@ func factorBatch(t *testing.T, w *scout.Watch, n int) (scout.FetchBatch, map[str
 	return b, want
 }
 
+// storeFactorDeals stores n varied deals of a new watch as a poll stores
+// them (factorBatch), and returns what factorBatch does.
+func storeFactorDeals(t *testing.T, s *Store, n int) (*scout.Watch, scout.FetchBatch, map[string]scout.Score) {
+	t.Helper()
+	w := factorWatch(t, s)
+	batch, want := factorBatch(t, w, n)
+	if _, err := s.ApplyFetch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return w, batch, want
+}
+
 func factorWatch(t *testing.T, s *Store) *scout.Watch {
 	t.Helper()
 	w := scout.NewWatch("tables")
@@ -57,11 +69,7 @@ func TestDealsReadTheirFactors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t)
-	w := factorWatch(t, s)
-	batch, want := factorBatch(t, w, 450) // not a multiple of multiRows: the last inserts are flushed at the end
-	if _, err := s.ApplyFetch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	w, batch, want := storeFactorDeals(t, s, 450) // not a multiple of multiRows: the last inserts are flushed at the end
 	deals, err := s.Deals(ctx, DealFilter{Watch: w.Name, Limit: 1000, MinScore: -1})
 	if err != nil || len(deals) != len(want) {
 		t.Fatalf("Deals: %d, %v; want %d", len(deals), err, len(want))
@@ -127,11 +135,7 @@ func TestMigrateDownKeepsFactorScores(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t)
-	w := factorWatch(t, s)
-	batch, want := factorBatch(t, w, 300)
-	if _, err := s.ApplyFetch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	w, _, want := storeFactorDeals(t, s, 300)
 	if _, err := s.MigrateDown(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +186,7 @@ func TestUpdateScoresRefusesScoresWithoutTheirWeights(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t)
-	w := factorWatch(t, s)
-	batch, _ := factorBatch(t, w, 3)
-	if _, err := s.ApplyFetch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	w, _, _ := storeFactorDeals(t, s, 3)
 	var id int64
 	var before string
 	if err := s.db.QueryRow(`SELECT id, score || components || weights_id FROM deals LIMIT 1`).Scan(&id, &before); err != nil {
@@ -222,11 +222,7 @@ func TestUpdateScoresRewritesChangedFactors(t *testing.T) {
 	if _, err := s.Migrate(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	w := factorWatch(t, s)
-	batch, _ := factorBatch(t, w, 1)
-	if _, err := s.ApplyFetch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	w, _, _ := storeFactorDeals(t, s, 1)
 	var u ScoreUpdate
 	var updated sql.NullString
 	if err := s.db.QueryRow(`SELECT d.id, d.score, d.components, df.factors, d.weights_id, d.updated_at FROM deals d
