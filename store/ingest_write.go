@@ -459,8 +459,9 @@ func (w *fetchWrite) flushFactors(ctx context.Context) error {
 	return nil
 }
 
-// flushDeals runs the queued deal inserts, then their factors'; a deal that turns out to exist
-// (a listing twice in one batch) is updated instead, as before.
+// flushDeals runs the queued deal inserts, then the inserts of the new
+// deals' factors; a deal that turns out to exist (a listing twice in one
+// batch) is updated instead, as before.
 func (w *fetchWrite) flushDeals(ctx context.Context, c *scout.FetchCounts) error {
 	if w.deals.n == 0 {
 		return nil
