@@ -409,12 +409,13 @@ const (
 )
 
 // Rescore re-scores the open deals of one watch (or all) and saves the
-// changed scores. A deal stored as factors gets the weights applied to
-// them, without its listing being read or its comps searched; the other
-// deals, and every deal when refresh is set, are scored again from their
-// listings, with markets from today's comps and recency at now. Reading and
-// scoring run beside writing, over chunks, so the two cores of a small
-// server work at once. It is exported for the benchmark.
+// changed scores. Deals stored as factors get the weights applied to them,
+// without their listings being read or comps searched: every watch's in one
+// pass. A watch with a deal that has no factors, or whose formula the new
+// weights change, is scored again from its listings, with markets from
+// today's comps and recency at now; so is every watch when refresh is set.
+// Reading and scoring run beside writing, over chunks, so the two cores of a
+// small server work at once. It is exported for the benchmark.
 func Rescore(ctx context.Context, st *store.Store, watch string, weights scout.Weights, co scout.CompsOptions, now time.Time, refresh bool) (RescoreResult, error) {
 	return rescore(ctx, st, watch, weights, co, now, rescoreChunk, refresh)
 }
