@@ -54,6 +54,8 @@ comparables, limits and weights, so --price 0 --explain also shows what the thin
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			adHoc := changedAny(cmd, adHocFlags...)
 			switch {
+			case cmd.Flags().Changed("refresh") && (adHoc != "" || cmd.Flags().Changed("listing")):
+				return usageError("--refresh re-scores the stored deals from their listings; it does not go with --listing or the ad hoc flags (--title, --price, …)")
 			case cmd.Flags().Changed("listing") && adHoc != "":
 				return usageError("--listing explains a stored deal and --%s scores an item given on the command line: use one or the other", adHoc)
 			case adHoc != "":

@@ -216,6 +216,11 @@ func TestScoreCommandAppliesWeights(t *testing.T) {
 	if again := w.ok("score", "--listing", id, "--explain"); again != explainAfter {
 		t.Errorf("explanation after --refresh:\n%s\nafter applying the weights:\n%s", again, explainAfter)
 	}
+	for _, args := range [][]string{{"score", "--refresh", "--listing", id}, {"score", "--refresh", "--title", "x", "--price", "1"}} {
+		if code, _, errs := c.run(args...); code != ExitUsage || !strings.Contains(errs, "--refresh") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a word on --refresh", args, code, errs)
+		}
+	}
 	if !strings.Contains(c.ok("score", "--help"), "--refresh") {
 		t.Error("score --help does not mention --refresh")
 	}
