@@ -314,12 +314,48 @@ func (d *fastDecoder) intTo(v *int64) bool {
 
 func (d *fastDecoder) float(v *float64) bool {
 	t := d.token()
-	if t == "" || t[0] == '+' || t[0] == '.' || t[len(t)-1] == '.' {
-		return false
+	if !jsonNumber(t) {
+		return false // not how JSON writes a number ("00", "1.", "+1", ".5"); the slow path decides
 	}
 	f, err := strconv.ParseFloat(t, 64)
 	*v = f
 	return err == nil
+}
+
+// jsonNumber reports whether t is a number as JSON writes one:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func jsonNumber(t string) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			i, n = i+1, n+1
+		}
+		return n
+	}
+	if i < len(t) && t[i] == '-' {
+		i++
+	}
+	start := i
+	if n := digits(); n == 0 || n > 1 && t[start] == '0' {
+		return false
+	}
+	if i < len(t) && t[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		i++
+		if i < len(t) && (t[i] == '+' || t[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(t)
 }
 
 // str reads a string. One with escapes in it ("title says \"broken\"") or
